@@ -1,0 +1,80 @@
+"""Atomic npz save/restore of dicts of arrays, keyed by layer name.
+
+Every file is written to a temporary file in the same directory and then
+renamed into place, so a killed process never leaves a half-written file
+under the final name.
+"""
+
+import json
+import os
+import tempfile
+import zipfile
+from typing import Dict, Mapping
+
+import numpy as np
+
+
+class NpzError(ValueError):
+  """An npz file is missing, unreadable, or does not hold what was expected."""
+
+
+def _atomic_write(path: str, write_fn, suffix: str) -> None:
+  directory = os.path.dirname(os.path.abspath(path))
+  os.makedirs(directory, exist_ok=True)
+  fd, tmp_path = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix=suffix)
+  try:
+    with os.fdopen(fd, 'wb') as f:
+      write_fn(f)
+      f.flush()
+      os.fsync(f.fileno())
+    os.replace(tmp_path, path)
+  except BaseException:
+    if os.path.exists(tmp_path):
+      os.remove(tmp_path)
+    raise
+
+
+def save_npz(path: str, arrays: Mapping[str, np.ndarray]) -> None:
+  """Writes `arrays` (name -> ndarray) to `path` atomically (uncompressed npz)."""
+  arrays = {k: np.asarray(v) for k, v in arrays.items()}
+  _atomic_write(path, lambda f: np.savez(f, **arrays), '.npz')
+
+
+def save_text(path: str, text: str) -> None:
+  """Writes `text` to `path` atomically."""
+  _atomic_write(path, lambda f: f.write(text.encode('utf-8')), '.txt')
+
+
+def save_json(path: str, obj) -> None:
+  """Writes `obj` as indented JSON to `path` atomically."""
+  save_text(path, json.dumps(obj, indent=2, sort_keys=True) + '\n')
+
+
+def load_npz(path: str, expected: Mapping[str, tuple] = None) -> Dict[str, np.ndarray]:
+  """Loads an npz written by `save_npz` into a dict name -> ndarray.
+
+  Args:
+    path: the npz file.
+    expected: optional name -> shape; the file must hold exactly these keys
+      with these shapes.
+
+  Raises:
+    NpzError: with a one-line message naming `path` when the file is missing,
+      unreadable (corrupt, pickled objects) or does not match `expected`.
+  """
+  if not os.path.exists(path):
+    raise NpzError(f'{path}: file does not exist')
+  try:
+    with np.load(path, allow_pickle=False) as data:
+      arrays = {k: data[k] for k in data.files}
+  except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as e:
+    first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+    raise NpzError(f'{path}: unreadable npz ({first_line})') from e
+  if expected is not None:
+    if set(arrays) != set(expected):
+      raise NpzError(f'{path}: holds keys {sorted(arrays)}, expected {sorted(expected)}')
+    for name, shape in expected.items():
+      if tuple(arrays[name].shape) != tuple(shape):
+        raise NpzError(f'{path}: array {name!r} has shape {arrays[name].shape}, '
+                       f'expected {tuple(shape)}')
+  return arrays
