@@ -27,6 +27,10 @@ def _atomic_write(path: str, write_fn, suffix: str) -> None:
       write_fn(f)
       f.flush()
       os.fsync(f.fileno())
+    # mkstemp creates 0600 files; give results the usual umask-based mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     os.replace(tmp_path, path)
   except BaseException:
     if os.path.exists(tmp_path):

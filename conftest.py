@@ -1,0 +1,12 @@
+"""pytest glue: absltest helpers (create_tempdir, ...) read absl flags, which pytest never parses."""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+
+
+def pytest_configure(config):  # pylint: disable=unused-argument
+  from absl import flags  # pylint: disable=g-import-not-at-top
+  if not flags.FLAGS.is_parsed():
+    flags.FLAGS.mark_as_parsed()

@@ -1,0 +1,69 @@
+"""Validation split, normalizations and the shuffled training stream."""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow as tf
+
+from datasets import pipeline
+
+
+def fake(n=100, shape=(4, 4, 3)):
+  rng = np.random.RandomState(0)
+  return (rng.randint(0, 256, size=(n,) + shape).astype(np.uint8),
+          rng.randint(0, 10, size=n).astype(np.uint8))
+
+
+class PipelineTest(tf.test.TestCase):
+
+  def test_validation_split_is_seeded_disjoint_and_complete(self):
+    x, y = fake()
+    x[:, 0, 0, 0] = np.arange(100)  # tag each example
+    splits = pipeline.make_splits(x, y, x[:10], y[:10], validation_size=20, seed=3,
+                                  normalization='unit', flatten=True)
+    self.assertEqual(splits.x_train.shape, (80, 48))
+    self.assertEqual(splits.x_val.shape, (20, 48))
+    tags = np.round(np.concatenate([splits.x_train[:, 0], splits.x_val[:, 0]]) * 255)
+    self.assertEqual(sorted(tags.astype(int)), list(range(100)))
+    again = pipeline.make_splits(x, y, x[:10], y[:10], 20, 3, 'unit', True)
+    np.testing.assert_array_equal(again.x_val, splits.x_val)
+    other = pipeline.make_splits(x, y, x[:10], y[:10], 20, 4, 'unit', True)
+    self.assertFalse(np.array_equal(other.x_val, splits.x_val))
+
+  def test_no_validation_split(self):
+    x, y = fake()
+    splits = pipeline.make_splits(x, y, x, y, 0, 0, 'unit', False)
+    self.assertIsNone(splits.x_val)
+    self.assertEqual(splits.x_train.shape, (100, 4, 4, 3))
+
+  def test_normalizations(self):
+    x, _ = fake()
+    unit = pipeline.normalize(x, 'unit')
+    self.assertAllClose(unit, x / 255.0)
+    l2 = pipeline.normalize(x, 'l2').reshape(100, -1)
+    self.assertAllClose(np.linalg.norm(l2, axis=1), np.ones(100), atol=1e-5)
+    channel = pipeline.normalize(x, 'channel', stats_from=x)
+    self.assertAllClose(channel.mean(axis=(0, 1, 2)), np.zeros(3), atol=1e-4)
+    self.assertAllClose(channel.std(axis=(0, 1, 2)), np.ones(3), atol=1e-4)
+    with self.assertRaisesRegex(ValueError, 'unknown normalization'):
+      pipeline.normalize(x, 'bogus')
+
+  def test_train_batches_cover_each_epoch_and_reshuffle(self):
+    x, y = fake(n=12, shape=(1,))
+    x[:, 0] = np.arange(12)
+    splits = pipeline.make_splits(x, y, x, y, 0, 0, 'unit', True)
+    batches = list(splits.train_batches(4, seed=7).take(6))
+    ids = [np.round(b[0].numpy()[:, 0] * 255).astype(int) for b in batches]
+    epoch1, epoch2 = np.concatenate(ids[:3]), np.concatenate(ids[3:])
+    self.assertEqual(sorted(epoch1), list(range(12)))
+    self.assertEqual(sorted(epoch2), list(range(12)))
+    self.assertFalse(np.array_equal(epoch1, epoch2))
+    same = list(splits.train_batches(4, seed=7).take(6))
+    for a, b in zip(batches, same):
+      self.assertAllEqual(a[0], b[0])
+
+
+if __name__ == '__main__':
+  tf.test.main()

@@ -1,0 +1,96 @@
+"""Dense and convolution layers whose kernels are multiplied by a fixed 0/1 mask.
+
+The effective kernel is `kernel * mask`. Because the mask is a non-trainable
+constant inside the forward pass, the gradient of every pruned entry is
+exactly zero, so (with Adam or SGD starting from zero moments) pruned kernel
+entries never move. `set_mask` also zeroes the raw kernel entries, so that the
+saved weights of pruned connections are exactly 0, as in the reference code.
+"""
+
+import tensorflow as tf
+import tf_keras as keras
+
+
+class _MaskedMixin:
+  """Shared mask handling: a non-trainable `mask` variable shaped like `kernel`."""
+
+  def _add_mask(self):
+    self.mask = self.add_weight(
+        name='mask', shape=self.kernel.shape, dtype=self.kernel.dtype,
+        initializer='ones', trainable=False)
+
+  def set_mask(self, mask):
+    """Installs a 0/1 array `mask` (same shape as the kernel) and zeroes pruned kernel entries."""
+    mask = tf.cast(mask, self.kernel.dtype)
+    self.mask.assign(mask)
+    self.kernel.assign(self.kernel * mask)
+
+  @property
+  def effective_kernel(self):
+    """The kernel the layer computes with: kernel * mask."""
+    return self.kernel * self.mask
+
+
+class MaskedDense(_MaskedMixin, keras.layers.Dense):
+  """`keras.layers.Dense` computing with `kernel * mask`."""
+
+  def build(self, input_shape):
+    super().build(input_shape)
+    self._add_mask()
+
+  def call(self, inputs):
+    outputs = tf.matmul(inputs, self.effective_kernel)
+    if self.use_bias:
+      outputs = tf.nn.bias_add(outputs, self.bias)
+    if self.activation is not None:
+      outputs = self.activation(outputs)
+    return outputs
+
+
+class MaskedConv2D(_MaskedMixin, keras.layers.Conv2D):
+  """`keras.layers.Conv2D` (NHWC) computing with `kernel * mask`."""
+
+  def build(self, input_shape):
+    super().build(input_shape)
+    self._add_mask()
+
+  def call(self, inputs):
+    outputs = tf.nn.conv2d(inputs, self.effective_kernel,
+                           strides=self.strides, padding=self.padding.upper(),
+                           dilations=self.dilation_rate)
+    if self.use_bias:
+      outputs = tf.nn.bias_add(outputs, self.bias)
+    if self.activation is not None:
+      outputs = self.activation(outputs)
+    return outputs
+
+
+def masked_layers(model):
+  """The model's masked layers in order: a dict layer name -> layer."""
+  return {layer.name: layer for layer in model.layers
+          if isinstance(layer, _MaskedMixin)}
+
+
+def get_kernels(model):
+  """Dict layer name -> raw kernel as ndarray (pruned entries are 0)."""
+  return {name: layer.kernel.numpy() for name, layer in masked_layers(model).items()}
+
+
+def get_masks(model):
+  """Dict layer name -> 0/1 float mask ndarray."""
+  return {name: layer.mask.numpy() for name, layer in masked_layers(model).items()}
+
+
+def set_weights_and_masks(model, kernels, masks):
+  """Sets each masked layer's kernel to `kernels[name] * masks[name]`, its mask, and zero bias.
+
+  Args:
+    model: a model built from masked layers.
+    kernels: dict layer name -> kernel ndarray (e.g. theta_0).
+    masks: dict layer name -> 0/1 ndarray of the same shape.
+  """
+  for name, layer in masked_layers(model).items():
+    layer.kernel.assign(kernels[name])
+    layer.set_mask(masks[name])
+    if layer.use_bias:
+      layer.bias.assign(tf.zeros_like(layer.bias))

@@ -1,0 +1,76 @@
+"""Masked layers: pruned weights have no effect on the output and never move."""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow as tf
+import tf_keras as keras
+
+from foundations import masked_layers
+from foundations import model_fc
+
+
+def _random_masks(model, rng, keep=0.3):
+  return {n: (rng.rand(*l.kernel.shape) < keep).astype(np.float32)
+          for n, l in masked_layers.masked_layers(model).items()}
+
+
+class MaskedDenseTest(tf.test.TestCase):
+
+  def test_training_keeps_pruned_weights_frozen_and_without_effect(self):
+    rng = np.random.RandomState(0)
+    model = model_fc.make_fc(20, (16, 8, 3), seed=1)
+    masks = _random_masks(model, rng)
+    initial = masked_layers.get_kernels(model)
+    # Put non-zero garbage into pruned positions first: the mask must neutralize it.
+    masked_layers.set_weights_and_masks(model, {n: k + 5.0 for n, k in initial.items()}, masks)
+    x = rng.randn(64, 20).astype(np.float32)
+    y = rng.randint(0, 3, size=64)
+    optimizer = keras.optimizers.Adam(0.05)
+    for _ in range(30):
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, model(x)))
+      variables = model.trainable_variables
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+    kernels = masked_layers.get_kernels(model)
+    for name, layer in masked_layers.masked_layers(model).items():
+      pruned = masks[name] == 0
+      self.assertTrue(np.all(kernels[name][pruned] == 0.0), name)
+      self.assertTrue(np.all(layer.effective_kernel.numpy()[pruned] == 0.0), name)
+      self.assertFalse(np.allclose(kernels[name][~pruned], initial[name][~pruned] + 5.0), name)
+      self.assertFalse(any(v is layer.mask for v in model.trainable_variables))
+
+    # Same outputs as a plain dense network holding the pruned weights at 0.
+    plain = keras.Sequential([keras.Input((20,))] + [
+        keras.layers.Dense(l.units, activation=l.activation)
+        for l in masked_layers.masked_layers(model).values()])
+    for dense, layer in zip(plain.layers, masked_layers.masked_layers(model).values()):
+      dense.set_weights([layer.kernel.numpy() * layer.mask.numpy(), layer.bias.numpy()])
+    self.assertAllClose(model(x), plain(x), atol=1e-5)
+    # And changing a pruned raw weight still changes nothing.
+    layer0 = model.get_layer('layer0')
+    before = model(x).numpy()
+    layer0.kernel.assign(layer0.kernel + 100.0 * (1 - layer0.mask))
+    self.assertAllClose(before, model(x), atol=0)
+
+
+class MaskedConvTest(tf.test.TestCase):
+
+  def test_conv_pruned_weights_have_no_effect(self):
+    rng = np.random.RandomState(3)
+    layer = masked_layers.MaskedConv2D(4, 3, padding='same', name='conv0')
+    x = rng.randn(2, 6, 6, 3).astype(np.float32)
+    layer(x)
+    mask = (rng.rand(3, 3, 3, 4) < 0.5).astype(np.float32)
+    layer.set_mask(mask)
+    out = layer(x).numpy()
+    expected = tf.nn.conv2d(x, layer.kernel * mask, 1, 'SAME') + layer.bias
+    self.assertAllClose(out, expected, atol=1e-5)
+    self.assertTrue(np.all(layer.kernel.numpy()[mask == 0] == 0))
+
+
+if __name__ == '__main__':
+  tf.test.main()

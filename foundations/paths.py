@@ -1,0 +1,50 @@
+"""Where an experiment's files go: the reference code's layout.
+
+  <output_dir>/trial<T>/<level>/<experiment_name>/{initial,final,masks}.npz
+                                                 /metrics.csv, summary.json, tensorboard/
+  <output_dir>/trial<T>/<experiment_name>.hparams.json    (guards against mixing configs)
+  <output_dir>/trial<T>/<experiment_name>.results.md      (table of all levels)
+"""
+
+import os
+
+
+def trial(output_dir: str, trial_number: int) -> str:
+  return os.path.join(output_dir, f'trial{trial_number}')
+
+
+def run(output_dir: str, trial_number: int, level: int, experiment_name: str) -> str:
+  return os.path.join(trial(output_dir, trial_number), str(level), experiment_name)
+
+
+def initial(run_dir: str) -> str:
+  return os.path.join(run_dir, 'initial.npz')
+
+
+def final(run_dir: str) -> str:
+  return os.path.join(run_dir, 'final.npz')
+
+
+def masks(run_dir: str) -> str:
+  return os.path.join(run_dir, 'masks.npz')
+
+
+def metrics(run_dir: str) -> str:
+  return os.path.join(run_dir, 'metrics.csv')
+
+
+def summary(run_dir: str) -> str:
+  """Written last: its presence marks the level as finished."""
+  return os.path.join(run_dir, 'summary.json')
+
+
+def tensorboard(run_dir: str) -> str:
+  return os.path.join(run_dir, 'tensorboard')
+
+
+def hparams(output_dir: str, trial_number: int, experiment_name: str) -> str:
+  return os.path.join(trial(output_dir, trial_number), f'{experiment_name}.hparams.json')
+
+
+def results_table(output_dir: str, trial_number: int, experiment_name: str) -> str:
+  return os.path.join(trial(output_dir, trial_number), f'{experiment_name}.results.md')

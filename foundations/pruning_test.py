@@ -1,0 +1,79 @@
+"""Tests of layer-wise, global and reference-rule magnitude pruning."""
+
+import numpy as np
+from absl.testing import absltest
+
+from foundations import pruning
+
+
+class PruneLayerTest(absltest.TestCase):
+
+  def test_removes_exactly_rounded_count_of_smallest_survivors(self):
+    weights = np.arange(1, 11, dtype=np.float32).reshape(2, 5) * np.array([1, -1] * 5).reshape(2, 5)
+    mask = np.ones((2, 5), np.float32)
+    new = pruning.prune_layer(20, mask, weights)
+    self.assertEqual(int(new.sum()), 8)
+    np.testing.assert_array_equal(new.reshape(-1)[:2], [0, 0])  # |1|, |2| are the smallest
+
+  def test_ignores_already_pruned_weights_and_only_loses_ones(self):
+    rng = np.random.RandomState(0)
+    weights = rng.randn(50, 40).astype(np.float32)
+    mask = (rng.rand(50, 40) > 0.5).astype(np.float32)
+    new = pruning.prune_layer(25, mask, weights)
+    self.assertTrue(np.all(new <= mask))
+    self.assertEqual(int(new.sum()), int(mask.sum()) - round(0.25 * mask.sum()))
+    # Every survivor outweighs every newly pruned weight.
+    dropped = (mask - new) > 0
+    self.assertGreaterEqual(np.abs(weights[new > 0]).min(), np.abs(weights[dropped]).max())
+
+  def test_iterated_counts_match_round_p_times_remaining(self):
+    rng = np.random.RandomState(1)
+    masks = {'layer0': np.ones((784, 300), np.float32), 'layer1': np.ones((300, 100), np.float32),
+             'layer2': np.ones((100, 10), np.float32)}
+    percents = {'layer0': 20.0, 'layer1': 20.0, 'layer2': 10.0}
+    expected = {'layer0': [235200, 188160, 150528, 120422], 'layer1': [30000, 24000, 19200, 15360],
+                'layer2': [1000, 900, 810, 729]}
+    for k in range(1, 4):
+      weights = {n: rng.randn(*m.shape).astype(np.float32) for n, m in masks.items()}
+      masks = pruning.prune_by_percent(percents, masks, weights)
+      counts = pruning.remaining_counts(masks)
+      for name in masks:
+        self.assertEqual(counts[name], expected[name][k])
+        self.assertEqual(counts[name], pruning.expected_remaining(masks[name].size,
+                                                                  percents[name], k))
+    self.assertAlmostEqual(pruning.percent_remaining(masks), 51.3, places=1)
+
+  def test_reference_rule_removes_one_more_than_exact(self):
+    weights = np.linspace(1, 2, 100).astype(np.float32)
+    mask = np.ones(100, np.float32)
+    self.assertEqual(int(pruning.prune_layer(20, mask, weights, 'reference').sum()), 79)
+    self.assertEqual(int(pruning.prune_layer(20, mask, weights, 'exact').sum()), 80)
+
+  def test_unknown_rule_raises(self):
+    with self.assertRaisesRegex(ValueError, 'unknown pruning rule'):
+      pruning.prune_layer(20, np.ones(4), np.ones(4), 'bogus')
+
+
+class GlobalAndRoundsTest(absltest.TestCase):
+
+  def test_global_removes_exactly_p_percent_of_all_survivors(self):
+    rng = np.random.RandomState(2)
+    masks = {'a': np.ones((30, 20), np.float32), 'b': (rng.rand(20, 7) > 0.3).astype(np.float32)}
+    weights = {'a': rng.randn(30, 20) * 0.1, 'b': rng.randn(20, 7)}
+    before = sum(pruning.remaining_counts(masks).values())
+    new = pruning.prune_global(20, masks, weights)
+    self.assertEqual(sum(pruning.remaining_counts(new).values()), before - round(0.2 * before))
+    for n in masks:
+      self.assertTrue(np.all(new[n] <= masks[n]))
+    # Smaller-magnitude layer 'a' loses a larger share than layer-wise pruning would.
+    self.assertLess(pruning.remaining_counts(new)['a'] / 600, 0.8)
+
+  def test_rounds_to_reach_smallest_figure3_ticket(self):
+    shapes = {'layer0': (784, 300), 'layer1': (300, 100), 'layer2': (100, 10)}
+    percents = {'layer0': 20.0, 'layer1': 20.0, 'layer2': 10.0}
+    self.assertEqual(pruning.rounds_to_reach(1.9, shapes, percents), 18)
+    self.assertEqual(pruning.rounds_to_reach(51.3, shapes, percents), 3)
+
+
+if __name__ == '__main__':
+  absltest.main()

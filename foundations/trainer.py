@@ -1,0 +1,162 @@
+"""One training run: N iterations, fused evaluation every K iterations, metrics.
+
+Python never runs per step: each chunk of `eval_every` steps is one
+`tf.function` call whose `tf.range` loop pulls batches from the tf.data
+iterator, and validation + test are evaluated together in one call.
+"""
+
+import dataclasses
+import math
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+import tensorflow as tf
+import tf_keras as keras
+
+from datasets.pipeline import DataSplits
+from foundations.hparams import Hparams
+
+METRIC_NAMES = ('iteration', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy',
+                'test_loss', 'test_accuracy')
+
+
+@dataclasses.dataclass
+class Metrics:
+  """Per-evaluation records; every list has one entry per evaluation (iteration 0 included).
+
+  train_* are means over the steps since the previous evaluation (nan at
+  iteration 0); val_* are nan when there is no validation split.
+  """
+  rows: List[Dict[str, float]] = dataclasses.field(default_factory=list)
+
+  def column(self, name: str) -> np.ndarray:
+    return np.array([r[name] for r in self.rows], dtype=np.float64)
+
+  def to_csv(self) -> str:
+    lines = [','.join(METRIC_NAMES)]
+    for r in self.rows:
+      lines.append(','.join(str(int(r[k])) if k == 'iteration' else f'{r[k]:.6g}'
+                            for k in METRIC_NAMES))
+    return '\n'.join(lines) + '\n'
+
+  @classmethod
+  def from_csv(cls, text: str) -> 'Metrics':
+    lines = text.strip().splitlines()
+    header = lines[0].split(',')
+    return cls([{k: float(v) for k, v in zip(header, line.split(','))} for line in lines[1:]])
+
+  def summary(self) -> Dict[str, float]:
+    """Early stop = iteration of minimum validation loss (test loss if no validation split)."""
+    stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
+    losses = self.column(stop_key)
+    losses[0] = np.inf  # iteration 0 is the untrained net, never an early-stop point
+    best = int(np.nanargmin(losses)) if len(losses) > 1 else 0
+    return {
+        'early_stop_metric': stop_key,
+        'early_stop_iteration': int(self.rows[best]['iteration']),
+        'test_accuracy_at_early_stop': self.rows[best]['test_accuracy'],
+        'val_accuracy_at_early_stop': self.rows[best]['val_accuracy'],
+        'final_iteration': int(self.rows[-1]['iteration']),
+        'final_test_accuracy': self.rows[-1]['test_accuracy'],
+        'final_val_accuracy': self.rows[-1]['val_accuracy'],
+    }
+
+
+def make_optimizer(hp: Hparams) -> keras.optimizers.Optimizer:
+  if hp.optimizer == 'adam':
+    return keras.optimizers.Adam(hp.learning_rate)
+  return keras.optimizers.SGD(hp.learning_rate)
+
+
+def make_evaluate(model: keras.Model, splits: DataSplits, batch_size: int) -> Callable:
+  """A tf.function returning [val_loss, val_acc, test_loss, test_acc] (val nan if absent)."""
+  parts = [(splits.x_val, splits.y_val), (splits.x_test, splits.y_test)]
+  # Eager tensors are captured by reference, not baked into the graph.
+  tensors = [None if x is None else (tf.constant(x), tf.constant(y)) for x, y in parts]
+
+  def loss_and_accuracy(x, y):
+    n = int(x.shape[0])
+    loss_sum, correct = tf.constant(0.0), tf.constant(0)
+    for start in range(0, n, batch_size):  # static: a few slices at most
+      xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+      logits = model(xb, training=False)
+      loss_sum += tf.reduce_sum(
+          tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits))
+      correct += tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), yb),
+                                       tf.int32))
+    return loss_sum / n, tf.cast(correct, tf.float32) / n
+
+  @tf.function
+  def evaluate():
+    out = []
+    for t in tensors:
+      out.extend([tf.constant(np.nan), tf.constant(np.nan)] if t is None else loss_and_accuracy(*t))
+    return tf.stack(out)
+
+  return evaluate
+
+
+def make_train_chunk(model: keras.Model, optimizer, iterator, jit_compile: bool) -> Callable:
+  """A tf.function(steps) running `steps` optimizer steps; returns (mean loss, accuracy)."""
+  variables = model.trainable_variables
+  optimizer.build(variables)  # slots must exist before the graph loop is traced
+
+  @tf.function(jit_compile=jit_compile)
+  def step(x, y):
+    with tf.GradientTape() as tape:
+      logits = model(x, training=True)
+      loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), y),
+                                    tf.float32))
+    return loss, correct
+
+  @tf.function
+  def train_chunk(steps):
+    loss_sum, correct, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
+    for _ in tf.range(steps):
+      x, y = next(iterator)
+      loss, c = step(x, y)
+      loss_sum += loss
+      correct += c
+      seen += tf.cast(tf.shape(y)[0], tf.float32)
+    return loss_sum / tf.cast(steps, tf.float32), correct / seen
+
+  return train_chunk
+
+
+def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
+          on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
+          eval_batch_size: int = 10000, jit_compile: bool = False) -> Metrics:
+  """Trains `model` in place for hp.training_iterations steps, evaluating every hp.eval_every.
+
+  Args:
+    model: a compiled-free keras model mapping x batches to logits.
+    splits: normalized data.
+    hp: hyperparameters (optimizer, learning_rate, batch_size, iterations, eval_every).
+    data_seed: seed of the training-set shuffling.
+    on_eval: called with each metrics row (dict of METRIC_NAMES) as it is recorded.
+    eval_batch_size: examples per forward pass during evaluation.
+    jit_compile: XLA-compile the training step.
+  """
+  iterator = iter(splits.train_batches(hp.batch_size, data_seed))
+  train_chunk = make_train_chunk(model, make_optimizer(hp), iterator, jit_compile)
+  evaluate = make_evaluate(model, splits, eval_batch_size)
+  metrics = Metrics()
+
+  def record(iteration, train_loss, train_acc):
+    vl, va, tl, ta = (float(v) for v in evaluate().numpy())
+    row = dict(iteration=iteration, train_loss=train_loss, train_accuracy=train_acc,
+               val_loss=vl, val_accuracy=va, test_loss=tl, test_accuracy=ta)
+    metrics.rows.append(row)
+    if on_eval:
+      on_eval(row)
+
+  record(0, math.nan, math.nan)
+  iteration = 0
+  while iteration < hp.training_iterations:
+    steps = min(hp.eval_every, hp.training_iterations - iteration)
+    loss, acc = train_chunk(tf.constant(steps, tf.int32))
+    iteration += steps
+    record(iteration, float(loss), float(acc))
+  return metrics

@@ -1,0 +1,61 @@
+"""Progress display during training, one line per level, and the final table."""
+
+import math
+import sys
+import time
+from typing import List
+
+
+def _pct(x: float) -> str:
+  return '   n/a' if x is None or math.isnan(x) else f'{100 * x:6.2f}'
+
+
+class Progress:
+  """Shows iteration, loss and accuracy while a level trains.
+
+  On a terminal it rewrites one line in place; otherwise (logs, CI) it prints
+  a line at every 10% of the iterations so logs stay short.
+  """
+
+  def __init__(self, level: int, total_iterations: int, stream=None):
+    self.level, self.total = level, total_iterations
+    self.stream = stream or sys.stdout
+    self.tty = self.stream.isatty()
+    self.next_print = 0
+    self.start = time.time()
+
+  def __call__(self, row: dict) -> None:
+    it = int(row['iteration'])
+    text = (f'level {self.level} it {it:>6}/{self.total} '
+            f'train loss {row["train_loss"]:.4f} acc {_pct(row["train_accuracy"])}% | '
+            f'val loss {row["val_loss"]:.4f} acc {_pct(row["val_accuracy"])}% | '
+            f'test acc {_pct(row["test_accuracy"])}% | {time.time() - self.start:6.0f}s')
+    if self.tty:
+      end = '\n' if it >= self.total else ''
+      self.stream.write('\r' + text + end)
+      self.stream.flush()
+    elif it >= self.next_print or it >= self.total:
+      print(text, file=self.stream, flush=True)
+      self.next_print = it + max(1, self.total // 10)
+
+
+TABLE_HEADER = ('| level | Pm (%) | early-stop it | test acc @ early stop (%) | '
+                'test acc @ end (%) | wall (s) |\n|---:|---:|---:|---:|---:|---:|')
+
+
+def level_line(summary: dict) -> str:
+  """The one line printed after each level."""
+  return (f'level {summary["level"]:>2}  Pm {summary["percent_remaining"]:6.2f}%  '
+          f'early-stop it {summary["early_stop_iteration"]:>6}  '
+          f'test acc @es {_pct(summary["test_accuracy_at_early_stop"])}%  '
+          f'@end {_pct(summary["final_test_accuracy"])}%  '
+          f'wall {summary["wall_seconds"]:.0f}s')
+
+
+def table(summaries: List[dict]) -> str:
+  """Markdown table of all levels."""
+  rows = [f'| {s["level"]} | {s["percent_remaining"]:.2f} | {s["early_stop_iteration"]} | '
+          f'{_pct(s["test_accuracy_at_early_stop"]).strip()} | '
+          f'{_pct(s["final_test_accuracy"]).strip()} | {s["wall_seconds"]:.0f} |'
+          for s in summaries]
+  return '\n'.join([TABLE_HEADER] + rows) + '\n'

@@ -1,0 +1,117 @@
+"""The MNIST runner as a user runs it: --help, bad input, SIGKILL and resume (real MNIST)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+from absl.testing import absltest
+
+from datasets import base
+from foundations import paths
+from foundations import save_restore
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TINY = ['--rounds=2', '--training_iterations=1500', '--eval_every=500', '--progress=false']
+
+
+def runner_command(*args):
+  return [sys.executable, '-m', 'mnist_fc.runners.train', *args]
+
+
+def run(*args, **kwargs):
+  env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
+  return subprocess.run(runner_command(*args), cwd=REPO, env=env, capture_output=True,
+                        text=True, timeout=600, **kwargs)
+
+
+def error_lines(stderr):
+  return [line for line in stderr.splitlines() if line.startswith('error:')]
+
+
+class RunnerFlagsTest(absltest.TestCase):
+
+  def test_help_lists_flags(self):
+    result = run('--help')  # absl exits 1 after printing help
+    for flag in ('--prune_percent', '--output_prune_percent', '--rounds', '--training_iterations',
+                 '--eval_every', '--batch_size', '--learning_rate', '--output_dir', '--data_dir',
+                 '--trial', '--seed', '--preset'):
+      self.assertIn(flag, result.stdout)
+
+  def test_bad_flags_give_one_error_line_and_write_nothing(self):
+    out = self.create_tempdir().full_path
+    cases = {
+        '--prune_percent=-5': '--prune_percent=-5.0: must be in [0, 100)',
+        '--prune_percent=100': '--prune_percent=100.0: must be in [0, 100)',
+        '--output_prune_percent=120': '--output_prune_percent=120.0: must be in [0, 100)',
+        '--training_iterations=0': '--training_iterations=0: must be positive',
+        '--preset=bogus': '--preset=bogus: expected one of paper, reference',
+    }
+    env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
+    procs = {flag: subprocess.Popen(runner_command(flag, f'--output_dir={out}'), cwd=REPO, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for flag in cases}
+    for flag, message in cases.items():
+      stdout, stderr = procs[flag].communicate(timeout=300)
+      self.assertEqual(procs[flag].returncode, 1, (flag, stdout, stderr))
+      self.assertEqual(error_lines(stderr), [f'error: {message}'], (flag, stderr))
+    self.assertEqual(os.listdir(out), [])
+
+
+class RunnerResumeTest(absltest.TestCase):
+
+  def masks_and_finals(self, out):
+    arrays = {}
+    for level in range(3):
+      run_dir = paths.run(out, 1, level, 'lottery')
+      for what in ('masks', 'final'):
+        arrays[level, what] = save_restore.load_npz(getattr(paths, what)(run_dir))
+    return arrays
+
+  def test_sigkill_then_rerun_resumes_and_matches_uninterrupted_run(self):
+    reference, interrupted = (self.create_tempdir().full_path for _ in range(2))
+    env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
+    proc = subprocess.Popen(runner_command(*TINY, f'--output_dir={interrupted}'), cwd=REPO,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    level1 = paths.run(interrupted, 1, 1, 'lottery')
+    deadline = time.time() + 300
+    while not os.path.exists(paths.tensorboard(level1)) and proc.poll() is None:
+      self.assertLess(time.time(), deadline)
+      time.sleep(0.05)
+    time.sleep(0.5)  # mid-way through level 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    self.assertEqual(proc.returncode, -signal.SIGKILL)
+    self.assertFalse(os.path.exists(paths.summary(level1)), 'level 1 finished before the kill')
+    level0_final = paths.final(paths.run(interrupted, 1, 0, 'lottery'))
+    mtime = os.stat(level0_final).st_mtime_ns
+
+    complete = run(*TINY, f'--output_dir={reference}')
+    self.assertEqual(complete.returncode, 0, complete.stderr)
+    self.assertIn('| 2 | 64.06 |', complete.stdout)  # the level-2 row of the final table
+
+    resumed = run(*TINY, f'--output_dir={interrupted}')
+    self.assertEqual(resumed.returncode, 0, resumed.stderr)
+    self.assertIn('(finished earlier, kept)', resumed.stdout)
+    self.assertEqual(os.stat(level0_final).st_mtime_ns, mtime)
+    expected, got = self.masks_and_finals(reference), self.masks_and_finals(interrupted)
+    for key, arrays in expected.items():
+      for name, array in arrays.items():
+        np.testing.assert_array_equal(got[key][name], array, err_msg=str((key, name)))
+
+    # A corrupted finished level: one error line naming the file; nothing rewritten.
+    masks_file = paths.masks(paths.run(interrupted, 1, 1, 'lottery'))
+    with open(masks_file, 'wb') as f:
+      f.write(b'garbage')
+    broken = run(*TINY, '--rounds=3', f'--output_dir={interrupted}')
+    self.assertEqual(broken.returncode, 1)
+    self.assertEqual(len(error_lines(broken.stderr)), 1, broken.stderr)
+    self.assertIn('masks.npz: unreadable npz', broken.stderr)
+    self.assertEqual(open(masks_file, 'rb').read(), b'garbage')
+    self.assertFalse(os.path.exists(paths.run(interrupted, 1, 3, 'lottery')))
+
+
+if __name__ == '__main__':
+  absltest.main()

@@ -1,0 +1,174 @@
+"""Checks that every `*_test.py` in the repo has a `py_test` target.
+
+`bazel test //...` only runs tests that have a target, so a test file that
+was added without one would silently never run in CI. This module finds such
+files: for each directory, it parses the BUILD file beside the tests and
+collects the `py_test` rules' `name` and `srcs`.
+
+A test file `foo_test.py` counts as covered when
+  * its file name appears in some py_test's `srcs`, or
+  * a py_test named `foo_test` has no `srcs` (so Bazel's default applies).
+
+Usage: python -m tools.check_bazel_targets [--root=DIR]
+"""
+
+import ast
+import os
+import re
+import sys
+
+# Directories never searched: the venv, Bazel's output symlinks, VCS data and
+# vendored Bazel stand-ins (which are separate repositories).
+SKIP_DIRS = frozenset([".venv", ".git", "third_party", "__pycache__"])
+BUILD_FILE_NAMES = ("BUILD.bazel", "BUILD")
+TEST_FILE_SUFFIX = "_test.py"
+
+
+def _is_py_test_call(node):
+    """True for `py_test(...)`, also via a macro name ending in py_test."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        name = func.id
+    elif isinstance(func, ast.Attribute):  # e.g. native.py_test(...)
+        name = func.attr
+    else:
+        return False
+    return name == "py_test" or name.endswith("_py_test")
+
+
+def _string_list(node):
+    """Returns the strings in a list literal (`[...] + [...]` too), else None.
+
+    None means "not statically known" (e.g. glob()), which the caller treats
+    as covering nothing rather than guessing.
+    """
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [e.value for e in node.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _string_list(node.left), _string_list(node.right)
+        return (left or []) + (right or [])
+    return None
+
+
+def _label_file_name(label):
+    """'//pkg:foo_test.py', ':foo_test.py' or 'foo_test.py' -> 'foo_test.py'."""
+    return label.rsplit(":", 1)[-1]
+
+
+def parse_py_tests(build_text):
+    """Returns [(name, srcs_or_None)] for the py_test rules in a BUILD file.
+
+    Starlark BUILD files are almost always valid Python syntax, so this uses
+    Python's parser; srcs is None when the rule does not set `srcs`, and []
+    when it is not a plain list of strings.
+    """
+    try:
+        tree = ast.parse(build_text)
+    except SyntaxError:
+        return _parse_py_tests_by_regex(build_text)
+    rules = []
+    for node in ast.walk(tree):
+        if not _is_py_test_call(node):
+            continue
+        kwargs = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        name_node = kwargs.get("name")
+        if not (isinstance(name_node, ast.Constant) and
+                isinstance(name_node.value, str)):
+            continue
+        if "srcs" in kwargs:
+            srcs = [_label_file_name(s) for s in
+                    (_string_list(kwargs["srcs"]) or [])]
+        else:
+            srcs = None
+        rules.append((name_node.value, srcs))
+    return rules
+
+
+_RULE_RE = re.compile(r"\bpy_test\s*\((.*?)\n\)", re.S)
+_NAME_RE = re.compile(r"\bname\s*=\s*[\"']([^\"']+)[\"']")
+_SRCS_RE = re.compile(r"\bsrcs\s*=\s*\[([^\]]*)\]")
+
+
+def _parse_py_tests_by_regex(build_text):
+    """Fallback for BUILD files Python cannot parse (rare Starlark syntax)."""
+    rules = []
+    for match in _RULE_RE.finditer(build_text):
+        body = match.group(1)
+        name = _NAME_RE.search(body)
+        if not name:
+            continue
+        srcs = _SRCS_RE.search(body)
+        if srcs:
+            files = [_label_file_name(s) for s in
+                     re.findall(r"[\"']([^\"']+)[\"']", srcs.group(1))]
+        else:
+            files = None
+        rules.append((name.group(1), files))
+    return rules
+
+
+def covered_test_files(build_text):
+    """The set of test file names that the BUILD text's py_tests cover."""
+    covered = set()
+    for name, srcs in parse_py_tests(build_text):
+        if srcs is None:
+            covered.add(name + ".py")
+        else:
+            covered.update(srcs)
+    return covered
+
+
+def _read_bazelignore(root):
+    """Top-level paths listed in .bazelignore, which Bazel never looks at."""
+    path = os.path.join(root, ".bazelignore")
+    if not os.path.exists(path):
+        return set()
+    with open(path) as f:
+        return {line.strip().strip("/") for line in f
+                if line.strip() and not line.startswith("#")}
+
+
+def find_uncovered_tests(root):
+    """Returns sorted repo-relative paths of *_test.py files without py_test."""
+    ignored = _read_bazelignore(root)
+    uncovered = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else rel_dir
+        # Prune in place so os.walk does not descend into skipped folders.
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIP_DIRS and not d.startswith("bazel-")
+            and os.path.join(rel_dir, d) not in ignored)
+        tests = sorted(f for f in filenames if f.endswith(TEST_FILE_SUFFIX))
+        if not tests:
+            continue
+        build_text = ""
+        for build_name in BUILD_FILE_NAMES:
+            if build_name in filenames:
+                with open(os.path.join(dirpath, build_name)) as f:
+                    build_text = f.read()
+                break
+        covered = covered_test_files(build_text)
+        uncovered.extend(os.path.join(rel_dir, t) for t in tests
+                         if t not in covered)
+    return sorted(uncovered)
+
+
+def main(argv):
+    root = os.getcwd()
+    for arg in argv[1:]:
+        if arg.startswith("--root="):
+            root = arg[len("--root="):]
+    uncovered = find_uncovered_tests(root)
+    for path in uncovered:
+        print("%s: no py_test target in %s/BUILD" %
+              (path, os.path.dirname(path) or "."))
+    return 1 if uncovered else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
