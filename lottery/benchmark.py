@@ -1,0 +1,107 @@
+"""Speed benchmark: ms per training step and per validation+test evaluation.
+
+  python -m lottery.benchmark                         # LeNet, 1 and 2 threads
+  python -m lottery.benchmark --networks=lenet,conv2,conv4,conv6
+
+Each (network, threads) pair runs in its own process, because TensorFlow's
+thread pools are fixed once the runtime starts. Steps are timed exactly as the
+trainer runs them (one tf.function call per chunk of steps); inputs are
+random arrays of the real shapes (5,000 validation + 10,000 test examples),
+since speed does not depend on pixel values. Prints medians and the projected
+hours of one full level under the paper's protocol.
+"""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+
+import json  # pylint: disable=g-import-not-at-top,g-bad-import-order
+import subprocess
+import sys
+import time
+
+from absl import app
+from absl import flags
+
+flags.DEFINE_list('networks', ['lenet'], 'Networks to time: lenet, conv2, conv4, conv6.')
+flags.DEFINE_list('threads', ['1', '2'], 'Thread counts to time.')
+flags.DEFINE_integer('repeats', 5, 'Timed repetitions (medians are reported).')
+flags.DEFINE_string('worker', None, 'Internal: time this network in this process.')
+FLAGS = flags.FLAGS
+
+
+def network_and_hparams(name):
+  """(lottery.networks.Network, paper Hparams, input shape) for a network name."""
+  if name == 'lenet':
+    from mnist_fc import constants  # pylint: disable=g-import-not-at-top
+    return constants.network_for(constants.PAPER), constants.PAPER, (784,)
+  from cifar_conv import constants  # pylint: disable=g-import-not-at-top
+  hp = constants.paper_hparams(name)
+  return constants.network_for(hp), hp, (32, 32, 3)
+
+
+def time_network(name, threads, repeats):
+  """Returns dict(step_ms, eval_ms, ...) measured in this process."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  tf.config.threading.set_intra_op_parallelism_threads(threads)
+  tf.config.threading.set_inter_op_parallelism_threads(threads)
+  from datasets.pipeline import DataSplits  # pylint: disable=g-import-not-at-top
+  from foundations import trainer  # pylint: disable=g-import-not-at-top
+
+  network, hp, shape = network_and_hparams(name)
+  rng = np.random.RandomState(0)
+
+  def fake(n):
+    return rng.rand(n, *shape).astype(np.float32), rng.randint(0, 10, n).astype(np.int32)
+
+  splits = DataSplits(*fake(6000), *fake(5000), *fake(10000))
+  model = network.build(0, hp.dropout)
+  iterator = iter(splits.train_batches(hp.batch_size, seed=0))
+  chunk = trainer.make_train_chunk(model, trainer.make_optimizer(hp), iterator,
+                                   network.jit_compile)
+  evaluate = trainer.make_evaluate(model, splits, network.eval_batch_size)
+  steps = 200 if name == 'lenet' else 5
+  steps_t = tf.constant(steps)
+  chunk(steps_t)  # trace, compile, warm up
+  evaluate()
+  step_times, eval_times = [], []
+  for _ in range(repeats):
+    start = time.perf_counter()
+    float(chunk(steps_t)[0])
+    step_times.append((time.perf_counter() - start) / steps * 1e3)
+    start = time.perf_counter()
+    evaluate().numpy()
+    eval_times.append((time.perf_counter() - start) * 1e3)
+  step_ms, eval_ms = float(np.median(step_times)), float(np.median(eval_times))
+  evals = hp.training_iterations // hp.eval_every + 1
+  hours = (hp.training_iterations * step_ms + evals * eval_ms) / 3.6e6
+  return dict(network=name, threads=threads, step_ms=step_ms, eval_ms=eval_ms,
+              iterations=hp.training_iterations, evals=evals, level_hours=hours)
+
+
+def main(argv):
+  del argv
+  if FLAGS.worker:
+    print(json.dumps(time_network(FLAGS.worker, int(FLAGS.threads[0]), FLAGS.repeats)))
+    return 0
+  print('network  threads  step (ms, median)  val+test eval (ms, median)  one full level (h)')
+  for name in FLAGS.networks:
+    for threads in FLAGS.threads:
+      result = subprocess.run(
+          [sys.executable, '-m', 'lottery.benchmark', f'--worker={name}', f'--threads={threads}',
+           f'--repeats={FLAGS.repeats}'], capture_output=True, text=True, check=False)
+      if result.returncode != 0:
+        print(f'error: {name} with {threads} threads failed: '
+              f'{(result.stderr.strip().splitlines() or ["no output"])[-1]}', file=sys.stderr)
+        return 1
+      r = json.loads(result.stdout.strip().splitlines()[-1])
+      print(f'{name:<8} {r["threads"]:>7}  {r["step_ms"]:>17.2f}  {r["eval_ms"]:>26.1f}  '
+            f'{r["level_hours"]:>18.2f}   ({r["iterations"]} steps + {r["evals"]} evals)',
+            flush=True)
+  return 0
+
+
+if __name__ == '__main__':
+  app.run(main)
