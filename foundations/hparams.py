@@ -37,6 +37,7 @@ class Hparams:
   normalization: str = 'unit'
   pruning_rule: str = 'exact'
   pruning_scope: str = 'layerwise'
+  rewind_iteration: int = 0            # late resetting: survivors go back to iteration k
   seed: int = 0
   trial: int = 1
   experiment_name: str = 'lottery'
@@ -57,6 +58,9 @@ class Hparams:
       raise HparamsError(f'--learning_rate={self.learning_rate}: must be positive')
     if not 0 <= self.dropout < 1:
       raise HparamsError(f'--dropout={self.dropout}: must be in [0, 1)')
+    if not 0 <= self.rewind_iteration <= self.training_iterations:
+      raise HparamsError(f'--rewind_iteration={self.rewind_iteration}: must be in '
+                         f'[0, --training_iterations={self.training_iterations}]')
     if self.validation_size < 0:
       raise HparamsError(f'--validation_size={self.validation_size}: must be >= 0')
     if self.trial < 0:

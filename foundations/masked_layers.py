@@ -81,16 +81,22 @@ def get_masks(model):
   return {name: layer.mask.numpy() for name, layer in masked_layers(model).items()}
 
 
-def set_weights_and_masks(model, kernels, masks):
-  """Sets each masked layer's kernel to `kernels[name] * masks[name]`, its mask, and zero bias.
+def get_biases(model):
+  """Dict layer name -> bias ndarray of each masked layer."""
+  return {name: layer.bias.numpy() for name, layer in masked_layers(model).items()}
+
+
+def set_weights_and_masks(model, kernels, masks, biases=None):
+  """Sets each masked layer's kernel to `kernels[name] * masks[name]`, its mask and its bias.
 
   Args:
     model: a model built from masked layers.
     kernels: dict layer name -> kernel ndarray (e.g. theta_0).
     masks: dict layer name -> 0/1 ndarray of the same shape.
+    biases: dict layer name -> bias ndarray; None: zero biases (the initial state).
   """
   for name, layer in masked_layers(model).items():
     layer.kernel.assign(kernels[name])
     layer.set_mask(masks[name])
     if layer.use_bias:
-      layer.bias.assign(tf.zeros_like(layer.bias))
+      layer.bias.assign(tf.zeros_like(layer.bias) if biases is None else biases[name])

@@ -29,6 +29,15 @@ def masks(run_dir: str) -> str:
   return os.path.join(run_dir, 'masks.npz')
 
 
+def rewind(run_dir: str) -> str:
+  """Level 0's kernels at --rewind_iteration (late resetting)."""
+  return os.path.join(run_dir, 'rewind.npz')
+
+
+def rewind_biases(run_dir: str) -> str:
+  return os.path.join(run_dir, 'rewind_biases.npz')
+
+
 def metrics(run_dir: str) -> str:
   return os.path.join(run_dir, 'metrics.csv')
 

@@ -127,7 +127,9 @@ def make_train_chunk(model: keras.Model, optimizer, iterator, jit_compile: bool)
 
 def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
           on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
-          eval_batch_size: int = 10000, jit_compile: bool = False) -> Metrics:
+          eval_batch_size: int = 10000, jit_compile: bool = False,
+          snapshot_iteration: Optional[int] = None,
+          on_snapshot: Optional[Callable[[], None]] = None) -> Metrics:
   """Trains `model` in place for hp.training_iterations steps, evaluating every hp.eval_every.
 
   Args:
@@ -138,6 +140,9 @@ def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
     on_eval: called with each metrics row (dict of METRIC_NAMES) as it is recorded.
     eval_batch_size: examples per forward pass during evaluation.
     jit_compile: XLA-compile the training step.
+    snapshot_iteration: if set, `on_snapshot()` is called once the model has
+      taken exactly this many steps (0: before training), e.g. to save the
+      weights for late resetting.
   """
   iterator = iter(splits.train_batches(hp.batch_size, data_seed))
   train_chunk = make_train_chunk(model, make_optimizer(hp), iterator, jit_compile)
@@ -152,11 +157,29 @@ def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
     if on_eval:
       on_eval(row)
 
+  def maybe_snapshot(iteration):
+    if on_snapshot is not None and iteration == snapshot_iteration:
+      on_snapshot()
+
   record(0, math.nan, math.nan)
+  maybe_snapshot(0)
   iteration = 0
+  # Train-loss/accuracy accumulate over all steps since the last evaluation,
+  # including when a snapshot splits the chunk in two.
+  loss_sum, correct_sum, since_eval = 0.0, 0.0, 0
   while iteration < hp.training_iterations:
-    steps = min(hp.eval_every, hp.training_iterations - iteration)
+    next_eval = min((iteration // hp.eval_every + 1) * hp.eval_every, hp.training_iterations)
+    stop = next_eval
+    if snapshot_iteration is not None and iteration < snapshot_iteration < next_eval:
+      stop = snapshot_iteration
+    steps = stop - iteration
     loss, acc = train_chunk(tf.constant(steps, tf.int32))
-    iteration += steps
-    record(iteration, float(loss), float(acc))
+    loss_sum += float(loss) * steps
+    correct_sum += float(acc) * steps
+    since_eval += steps
+    iteration = stop
+    maybe_snapshot(iteration)
+    if iteration == next_eval:
+      record(iteration, loss_sum / since_eval, correct_sum / since_eval)
+      loss_sum, correct_sum, since_eval = 0.0, 0.0, 0
   return metrics

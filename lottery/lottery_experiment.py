@@ -45,6 +45,13 @@ def check_or_record_hparams(hp: Hparams, output_dir: str) -> None:
   save_restore.save_json(path, hp.to_dict())
 
 
+def load_rewind_point(level0_dir: str, shapes: dict):
+  """(kernels, biases) of level 0 at --rewind_iteration: what pruned levels are reset to."""
+  kernels = save_restore.load_npz(paths.rewind(level0_dir), shapes)
+  biases = save_restore.load_npz(paths.rewind_biases(level0_dir))
+  return kernels, biases
+
+
 def make_level_trainer(hp: Hparams, splits: DataSplits, network: Network,
                        masks_of_level: dict, show_progress: bool = True):
   """Returns train_model(model, level, run_dir) for foundations.experiment."""
@@ -64,9 +71,17 @@ def make_level_trainer(hp: Hparams, splits: DataSplits, network: Network,
       if progress:
         progress(row)
 
+    def save_rewind_point():
+      save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
+      save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
+
+    # Late resetting needs level 0's weights at the rewind iteration.
+    rewinding = level == 0 and hp.rewind_iteration > 0 and hp.experiment_name == 'lottery'
     metrics = trainer.train(model, splits, hp, seeds.derive(hp.seed, hp.trial, 'data', level),
                             on_eval=on_eval, eval_batch_size=network.eval_batch_size,
-                            jit_compile=network.jit_compile)
+                            jit_compile=network.jit_compile,
+                            snapshot_iteration=hp.rewind_iteration if rewinding else None,
+                            on_snapshot=save_rewind_point)
     writer.close()
     masks = masks_of_level(model)
     summary = dict(metrics.summary(), level=level,
@@ -90,12 +105,18 @@ def run(hp: Hparams, splits: DataSplits, network: Network, output_dir: str,
   shapes = {n: tuple(l.kernel.shape) for n, l in masked_layers.masked_layers(template).items()}
   percents = layer_percents(hp, network)
 
+  store = experiment_lib.LevelStore(output_dir, hp.trial, hp.experiment_name)
+
   def make_model(initial, masks):
     model = network.build(model_seed, hp.dropout)
     if initial is None:
       initial = masked_layers.get_kernels(model)  # theta_0: the seeded Glorot draw
+    biases = None
+    if masks is not None and hp.rewind_iteration > 0:
+      initial, biases = load_rewind_point(store.run_dir(0), shapes)
     ones = {n: np.ones(s, np.float32) for n, s in shapes.items()}
-    masked_layers.set_weights_and_masks(model, initial, masks if masks is not None else ones)
+    masked_layers.set_weights_and_masks(model, initial, masks if masks is not None else ones,
+                                        biases)
     return model, initial
 
   def prune_masks(masks, final):
@@ -110,7 +131,6 @@ def run(hp: Hparams, splits: DataSplits, network: Network, output_dir: str,
     print(reporting.level_line(summary) + ('  (finished earlier, kept)' if resumed else ''),
           flush=True)
 
-  store = experiment_lib.LevelStore(output_dir, hp.trial, hp.experiment_name)
   experiment_lib.experiment(
       make_model, make_level_trainer(hp, splits, network, masked_layers.get_masks, show_progress),
       prune_masks, hp.rounds, store, shapes, on_level)

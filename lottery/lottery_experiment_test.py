@@ -7,38 +7,13 @@ os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
 import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
 
-from datasets import pipeline
-from foundations import model_fc
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-from foundations.hparams import Hparams
 from lottery import lottery_experiment
-from lottery.networks import Network
+from lottery import testing_util
 
-SIZES = (12, 8, 4)
-SHAPES = {'layer0': (36, 12), 'layer1': (12, 8), 'layer2': (8, 4)}
-PERCENTS = {'layer0': 20.0, 'layer1': 20.0, 'layer2': 10.0}
-
-
-def tiny_network():
-  return Network(name='tiny', build=lambda seed, dropout: model_fc.make_fc(36, SIZES, seed, dropout),
-                 layer_kinds={'layer0': 'fc', 'layer1': 'fc', 'layer2': 'output'},
-                 flatten=True, eval_batch_size=1000, jit_compile=False)
-
-
-def tiny_splits():
-  """Learnable generated data: the label is the brightest of four 3x3 image quadrants."""
-  rng = np.random.RandomState(0)
-  x = rng.randint(0, 256, size=(700, 6, 6)).astype(np.uint8)
-  y = np.stack([x[:, :3, :3].sum((1, 2)), x[:, :3, 3:].sum((1, 2)), x[:, 3:, :3].sum((1, 2)),
-                x[:, 3:, 3:].sum((1, 2))], 1).argmax(1).astype(np.uint8)
-  return pipeline.make_splits(x[:500], y[:500], x[500:], y[500:], validation_size=100, seed=0,
-                              normalization='unit', flatten=True)
-
-
-HP = Hparams(network='tiny', rounds=3, training_iterations=60, eval_every=20, batch_size=20,
-             learning_rate=0.01)
+SHAPES, PERCENTS, HP = testing_util.SHAPES, testing_util.PERCENTS, testing_util.HP
 
 
 class Interrupt(Exception):
@@ -48,8 +23,8 @@ class Interrupt(Exception):
 class LotteryExperimentTest(tf.test.TestCase):
 
   def run_experiment(self, output_dir, hp=HP):
-    return lottery_experiment.run(hp, tiny_splits(), tiny_network(), output_dir,
-                                  show_progress=False)
+    return lottery_experiment.run(hp, testing_util.tiny_splits(), testing_util.tiny_network(),
+                                  output_dir, show_progress=False)
 
   def load(self, output_dir, level, what):
     run_dir = paths.run(output_dir, 1, level, 'lottery')
