@@ -5,9 +5,8 @@ Python never runs per step: each chunk of `eval_every` steps is one
 iterator, and validation + test are evaluated together in one call.
 """
 
-import dataclasses
 import math
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Optional
 
 import numpy as np
 import tensorflow as tf
@@ -15,51 +14,7 @@ import tf_keras as keras
 
 from datasets.pipeline import DataSplits
 from foundations.hparams import Hparams
-
-METRIC_NAMES = ('iteration', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy',
-                'test_loss', 'test_accuracy')
-
-
-@dataclasses.dataclass
-class Metrics:
-  """Per-evaluation records; every list has one entry per evaluation (iteration 0 included).
-
-  train_* are means over the steps since the previous evaluation (nan at
-  iteration 0); val_* are nan when there is no validation split.
-  """
-  rows: List[Dict[str, float]] = dataclasses.field(default_factory=list)
-
-  def column(self, name: str) -> np.ndarray:
-    return np.array([r[name] for r in self.rows], dtype=np.float64)
-
-  def to_csv(self) -> str:
-    lines = [','.join(METRIC_NAMES)]
-    for r in self.rows:
-      lines.append(','.join(str(int(r[k])) if k == 'iteration' else f'{r[k]:.6g}'
-                            for k in METRIC_NAMES))
-    return '\n'.join(lines) + '\n'
-
-  @classmethod
-  def from_csv(cls, text: str) -> 'Metrics':
-    lines = text.strip().splitlines()
-    header = lines[0].split(',')
-    return cls([{k: float(v) for k, v in zip(header, line.split(','))} for line in lines[1:]])
-
-  def summary(self) -> Dict[str, float]:
-    """Early stop = iteration of minimum validation loss (test loss if no validation split)."""
-    stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
-    losses = self.column(stop_key)
-    losses[0] = np.inf  # iteration 0 is the untrained net, never an early-stop point
-    best = int(np.nanargmin(losses)) if len(losses) > 1 else 0
-    return {
-        'early_stop_metric': stop_key,
-        'early_stop_iteration': int(self.rows[best]['iteration']),
-        'test_accuracy_at_early_stop': self.rows[best]['test_accuracy'],
-        'val_accuracy_at_early_stop': self.rows[best]['val_accuracy'],
-        'final_iteration': int(self.rows[-1]['iteration']),
-        'final_test_accuracy': self.rows[-1]['test_accuracy'],
-        'final_val_accuracy': self.rows[-1]['val_accuracy'],
-    }
+from foundations.metrics import Metrics
 
 
 def make_optimizer(hp: Hparams) -> keras.optimizers.Optimizer:

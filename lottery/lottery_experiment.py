@@ -37,6 +37,8 @@ def check_or_record_hparams(hp: Hparams, output_dir: str) -> None:
     with open(path) as f:
       stored = json.load(f)
     stored.pop('rounds', None)
+    # Fields added to Hparams later read as their defaults (the behaviour before they existed).
+    stored = {k: stored.get(k, v) for k, v in Hparams().results_key().items()}
     if stored != hp.results_key():
       diff = sorted(k for k in hp.results_key() if stored.get(k) != hp.results_key()[k])
       raise ResultsMismatchError(

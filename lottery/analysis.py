@@ -1,0 +1,108 @@
+"""Reads finished experiments: per level and procedure, Pm, early stop and test accuracy.
+
+Several trials (<output_dir>/trial1, trial2, ...) are aggregated into mean, min and max.
+"""
+
+import dataclasses
+import glob
+import json
+import os
+from typing import Dict, List, Optional
+
+import numpy as np
+
+from foundations import paths
+from foundations.metrics import Metrics
+
+EXPERIMENTS = ('lottery', 'reinit', 'random_prune', 'one_shot')
+
+
+@dataclasses.dataclass
+class Stat:
+  """mean, min and max over trials."""
+  mean: float
+  min: float
+  max: float
+
+  @classmethod
+  def of(cls, values) -> 'Stat':
+    values = np.asarray(values, dtype=np.float64)
+    return cls(float(values.mean()), float(values.min()), float(values.max()))
+
+  def fmt(self, scale: float = 1.0, digits: int = 2) -> str:
+    if self.min == self.max:
+      return f'{self.mean * scale:.{digits}f}'
+    return (f'{self.mean * scale:.{digits}f} [{self.min * scale:.{digits}f}, '
+            f'{self.max * scale:.{digits}f}]')
+
+
+@dataclasses.dataclass
+class Row:
+  """One (experiment, level) aggregated over trials; accuracies are fractions."""
+  experiment: str
+  level: int
+  percent_remaining: float
+  trials: int
+  early_stop: Stat
+  accuracy_at_early_stop: Stat
+  final_accuracy: Stat
+
+
+def load_summaries(output_dir: str, experiment: str) -> Dict[int, Dict[int, dict]]:
+  """trial -> level -> summary.json contents, for every finished level found."""
+  found: Dict[int, Dict[int, dict]] = {}
+  for path in glob.glob(os.path.join(output_dir, 'trial*', '*', experiment, 'summary.json')):
+    level_dir = os.path.dirname(os.path.dirname(path))
+    trial_dir = os.path.dirname(level_dir)
+    trial = int(os.path.basename(trial_dir)[len('trial'):])
+    with open(path) as f:
+      found.setdefault(trial, {})[int(os.path.basename(level_dir))] = json.load(f)
+  return found
+
+
+def load_metrics(output_dir: str, experiment: str, trial: int, level: int) -> Optional[Metrics]:
+  path = paths.metrics(paths.run(output_dir, trial, level, experiment))
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    return Metrics.from_csv(f.read())
+
+
+def aggregate(output_dir: str, experiments=EXPERIMENTS) -> List[Row]:
+  """Rows for every (experiment, level) with at least one finished trial."""
+  rows = []
+  for experiment in experiments:
+    by_level: Dict[int, List[dict]] = {}
+    for levels in load_summaries(output_dir, experiment).values():
+      for level, summary in levels.items():
+        by_level.setdefault(level, []).append(summary)
+    for level in sorted(by_level):
+      s = by_level[level]
+      rows.append(Row(
+          experiment=experiment, level=level,
+          percent_remaining=float(np.mean([x['percent_remaining'] for x in s])), trials=len(s),
+          early_stop=Stat.of([x['early_stop_iteration'] for x in s]),
+          accuracy_at_early_stop=Stat.of([x['test_accuracy_at_early_stop'] for x in s]),
+          final_accuracy=Stat.of([x['final_test_accuracy'] for x in s])))
+  return rows
+
+
+def find(rows: List[Row], experiment: str, percent_remaining: float,
+         tolerance: float = 0.2) -> Optional[Row]:
+  """The row of `experiment` whose Pm is within `tolerance` points of `percent_remaining`."""
+  candidates = [r for r in rows if r.experiment == experiment
+                and abs(r.percent_remaining - percent_remaining) <= tolerance]
+  return min(candidates, key=lambda r: abs(r.percent_remaining - percent_remaining),
+             default=None)
+
+
+def markdown_table(rows: List[Row]) -> str:
+  """Per experiment and level: Pm, trials, early stop and test accuracies (mean [min, max])."""
+  lines = ['| experiment | level | Pm (%) | trials | early-stop iteration | '
+           'test acc @ early stop (%) | test acc @ end (%) |',
+           '|---|---:|---:|---:|---:|---:|---:|']
+  for r in rows:
+    lines.append(f'| {r.experiment} | {r.level} | {r.percent_remaining:.1f} | {r.trials} | '
+                 f'{r.early_stop.fmt(digits=0)} | {r.accuracy_at_early_stop.fmt(100)} | '
+                 f'{r.final_accuracy.fmt(100)} |')
+  return '\n'.join(lines) + '\n'

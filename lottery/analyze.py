@@ -1,0 +1,63 @@
+"""Analysis of finished experiments: results table, figures and the reproduction report.
+
+  python -m lottery.analyze --output_dir=runs/lenet --network=lenet
+
+Reads every trial<T>/<level>/<procedure>/summary.json under --output_dir and writes
+into --report_dir (default: <output_dir>/report): results.md, report.md (claims vs
+the paper), figure3.png (accuracy curves) and figure4.png (LeNet) or figure5.png
+(conv nets): early stop and accuracy vs Pm.
+"""
+
+import os
+import sys
+
+from absl import app
+from absl import flags
+
+from foundations import save_restore
+from lottery import analysis
+from lottery import figures
+from lottery import report
+
+_OUTPUT_DIR = flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
+_NETWORK = flags.DEFINE_enum('network', 'lenet', ['lenet', 'conv2', 'conv4', 'conv6'],
+                             'Which paper claims to check.')
+_REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
+
+
+def analyze(output_dir: str, network: str, report_dir: str) -> list:
+  """Writes the table, report and figures; returns the files written."""
+  rows = analysis.aggregate(output_dir)
+  if not rows:
+    raise ValueError(f'{output_dir}: no finished levels found (expected '
+                     'trial<T>/<level>/<procedure>/summary.json)')
+  os.makedirs(report_dir, exist_ok=True)
+  written = [os.path.join(report_dir, name) for name in ('results.md', 'report.md')]
+  save_restore.save_text(written[0], analysis.markdown_table(rows))
+  save_restore.save_text(written[1], report.markdown(rows, network))
+  curves = os.path.join(report_dir, 'figure3.png')
+  figures.curves_figure(output_dir, rows, curves)
+  pm_path = os.path.join(report_dir, 'figure4.png' if network == 'lenet' else 'figure5.png')
+  figures.pm_figure(rows, pm_path, f'{network}: iterative pruning and controls')
+  return written + [curves, pm_path]
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f'unexpected arguments: {" ".join(argv[1:])}')
+  report_dir = _REPORT_DIR.value or os.path.join(_OUTPUT_DIR.value, 'report')
+  try:
+    written = analyze(_OUTPUT_DIR.value, _NETWORK.value, report_dir)
+  except ValueError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  with open(written[0]) as f:
+    print(f.read())
+  with open(written[1]) as f:
+    print(f.read())
+  print('Wrote ' + ', '.join(written))
+  return 0
+
+
+if __name__ == '__main__':
+  app.run(main)

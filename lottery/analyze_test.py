@@ -1,0 +1,70 @@
+"""Analysis over a tiny generated experiment: table, report and figure files."""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+from lottery import analysis
+from lottery import analyze
+from lottery import controls
+from lottery import lottery_experiment
+from lottery import report
+from lottery import testing_util
+
+
+def row(experiment, pm, stop, acc, final=None):
+  return analysis.Row(experiment, 0, pm, 1, analysis.Stat.of([stop]), analysis.Stat.of([acc]),
+                      analysis.Stat.of([acc if final is None else final]))
+
+
+class AnalyzeTest(tf.test.TestCase):
+
+  def test_reads_two_trials_and_writes_table_report_and_figures(self):
+    out = self.create_tempdir().full_path
+    splits, network = testing_util.tiny_splits(), testing_util.tiny_network()
+    for trial in (1, 2):
+      hp = testing_util.HP.replace(trial=trial, seed=trial, rounds=2)
+      lottery_experiment.run(hp, splits, network, out, show_progress=False)
+      controls.run('reinit', hp, splits, network, out, [2], show_progress=False)
+    report_dir = os.path.join(out, 'report')
+    written = analyze.analyze(out, 'lenet', report_dir)
+    self.assertEqual(sorted(os.listdir(report_dir)),
+                     ['figure3.png', 'figure4.png', 'report.md', 'results.md'])
+    for path in written:
+      self.assertGreater(os.path.getsize(path), 100)
+    for name in ('figure3.png', 'figure4.png'):
+      with open(os.path.join(report_dir, name), 'rb') as f:
+        self.assertEqual(f.read(8), b'\x89PNG\r\n\x1a\n')
+    table = open(written[0]).read().splitlines()
+    self.assertLen(table, 2 + 3 + 1)  # header + lottery levels 0..2 + reinit level 2
+    self.assertRegex(table[2], r'^\| lottery \| 0 \| 100\.0 \| 2 \| ')
+    self.assertRegex(table[-1], r'^\| reinit \| 2 \| 65\.2 \| 2 \| ')
+    self.assertIn('[', table[2])  # min-max shown for two differing trials
+    rows = analysis.aggregate(out)
+    self.assertEqual([r.trials for r in rows], [2, 2, 2, 2])
+    self.assertIn('| Early stop earlier at Pm 21.1% than unpruned | 38% earlier | not run | n/a |',
+                  open(written[1]).read())
+
+  def test_no_results_is_an_error(self):
+    with self.assertRaisesRegex(ValueError, 'no finished levels found'):
+      analyze.analyze(self.create_tempdir().full_path, 'lenet', self.create_tempdir().full_path)
+
+  def test_claims_are_judged_from_the_rows(self):
+    rows = [row('lottery', 100.0, 10000, 0.980), row('lottery', 21.1, 6000, 0.984),
+            row('lottery', 13.5, 7000, 0.9835), row('reinit', 21.1, 15000, 0.975)]
+    text = report.markdown(rows)
+    self.assertIn('| Early stop earlier at Pm 21.1% than unpruned | 38% earlier | '
+                  '40% earlier (6000 vs 10000) | yes |', text)
+    self.assertIn('| Test accuracy gain at Pm 13.5% | > +0.3 pp | +0.35 pp | yes |', text)
+    self.assertIn('| Ticket vs reinit at Pm 21.1% | 2.51x earlier, about +0.5 pp | '
+                  '2.50x earlier, +0.90 pp | yes |', text)
+    self.assertIn('reinit -0.50 pp vs ticket +0.40 pp (vs unpruned) | yes |', text)
+    worse = [row('lottery', 100.0, 10000, 0.980), row('lottery', 13.5, 12000, 0.981)]
+    self.assertIn('| Test accuracy gain at Pm 13.5% | > +0.3 pp | +0.10 pp | no |',
+                  report.markdown(worse))
+
+
+if __name__ == '__main__':
+  tf.test.main()
