@@ -3,6 +3,7 @@
 from typing import List, Sequence
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use('Agg')  # files only; never needs a screen
 
@@ -24,7 +25,7 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
   Returns the Pm values that were found and drawn.
   """
   fig, ax = plt.subplots(figsize=(7, 4.5))
-  drawn = []
+  drawn, lows, highs = [], [], []
   colors = plt.cm.viridis(np.linspace(0, 0.9, len(pms)))
   for color, pm in zip(colors, pms):
     for experiment in ('lottery', 'reinit'):
@@ -38,11 +39,15 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
       accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
       label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
       ax.plot(iterations, accuracy, STYLE[experiment][1], color=color, label=label)
+      later = accuracy[iterations >= 0.1 * iterations[-1]]
+      lows.append(later.min())
+      highs.append(later.max())
       if experiment == 'lottery':
         drawn.append(row.percent_remaining)
   ax.set_xlabel('training iteration')
   ax.set_ylabel('test accuracy (%)')
-  ax.set_ylim(bottom=max(ax.get_ylim()[0], 90) if drawn else None)
+  if lows:  # zoom past the first 10% of training, where all curves are far below
+    ax.set_ylim(min(lows) - 0.5, min(100.0, max(highs) + 0.3))
   ax.set_title('Test accuracy during training (Pm: weights remaining)')
   ax.legend(fontsize=8, ncol=2)
   fig.tight_layout()
@@ -72,6 +77,10 @@ def pm_figure(rows: List[analysis.Row], path: str, title: str) -> None:
   for ax, ylabel in ((ax_stop, 'early-stop iteration (val. loss)'),
                      (ax_acc, 'test accuracy at early stop (%)')):
     ax.set_xscale('log')
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ticks = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
+    ticks = ticks[::max(1, len(ticks) // 8)]
+    ax.set_xticks(ticks, [f'{t:g}' for t in ticks])
     ax.invert_xaxis()
     ax.set_xlabel('percent of weights remaining (Pm)')
     ax.set_ylabel(ylabel)
