@@ -11,7 +11,7 @@ own experiment name beside the lottery run's files:
                  per-layer counts that `level` iterative rounds leave, reset to theta_0.
 """
 
-from typing import Dict, Iterable, List
+from typing import Callable, Dict, Iterable, List, Optional
 
 import numpy as np
 
@@ -69,11 +69,13 @@ def _require(source: experiment_lib.LevelStore, level: int) -> None:
 
 def run(procedure: str, hp: Hparams, splits: DataSplits, network: Network, output_dir: str,
         levels: Iterable[int], source_name: str = 'lottery',
-        show_progress: bool = True) -> List[dict]:
+        show_progress: bool = True,
+        on_level: Optional[Callable[[dict, bool], None]] = None) -> List[dict]:
   """Trains `procedure` at each of `levels` (resuming finished ones); returns their summaries.
 
   `hp` is the lottery run's hyperparameters; training uses the same settings and
-  the same data order as that level of the lottery run.
+  the same data order as that level of the lottery run. `on_level(summary,
+  resumed)` is called after each level.
   """
   if procedure not in PROCEDURES:
     raise ValueError(f'unknown procedure {procedure!r}; expected one of {PROCEDURES}')
@@ -89,6 +91,8 @@ def run(procedure: str, hp: Hparams, splits: DataSplits, network: Network, outpu
   for level in levels:
     if target.is_finished(level):
       summaries.append(target.load_summary(level))
+      if on_level:
+        on_level(summaries[-1], True)
       continue
     _require(source, 0)
     theta0, _, final0 = source.load(0, shapes)
@@ -108,4 +112,6 @@ def run(procedure: str, hp: Hparams, splits: DataSplits, network: Network, outpu
     final, metrics_csv, summary = train_model(model, level, run_dir)
     target.save(level, initial, masks, final, metrics_csv, summary)
     summaries.append(summary)
+    if on_level:
+      on_level(summary, False)
   return summaries

@@ -1,0 +1,55 @@
+"""The control runners (reinitialize, random_prune, one_shot) on a tiny real-MNIST lottery run."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from absl.testing import absltest
+
+from datasets import base
+from foundations import paths
+from foundations import pruning
+from foundations import save_restore
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(module, *args):
+  env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
+  return subprocess.run([sys.executable, '-m', f'mnist_fc.runners.{module}', *args], cwd=REPO,
+                        env=env, capture_output=True, text=True, timeout=600, check=False)
+
+
+class ControlRunnersTest(absltest.TestCase):
+
+  def test_controls_follow_the_lottery_run(self):
+    out = self.create_tempdir().full_path
+    missing = run('reinitialize', f'--output_dir={out}')
+    self.assertEqual(missing.returncode, 1)
+    self.assertRegex(missing.stderr, r'(?m)^error: .*lottery.hparams.json: no lottery run found')
+
+    trained = run('train', '--rounds=2', '--training_iterations=200', '--eval_every=100',
+                  '--progress=false', f'--output_dir={out}')
+    self.assertEqual(trained.returncode, 0, trained.stderr)
+    bad = run('random_prune', '--levels=two', f'--output_dir={out}')
+    self.assertEqual(bad.returncode, 1)
+    self.assertIn('error: --levels=two: expected integers', bad.stderr)
+
+    for module, name in (('reinitialize', 'reinit'), ('random_prune', 'random_prune'),
+                         ('one_shot', 'one_shot')):
+      result = run(module, '--levels=2', '--progress=false', f'--output_dir={out}')
+      self.assertEqual(result.returncode, 0, result.stderr)
+      self.assertRegex(result.stdout, r'level  2  Pm  64\.06%')
+      masks = save_restore.load_npz(paths.masks(paths.run(out, 1, 2, name)))
+      self.assertEqual(pruning.remaining_counts(masks),
+                       {'layer0': 150528, 'layer1': 19200, 'layer2': 810}, name)
+      self.assertTrue(os.path.exists(paths.results_table(out, 1, name)))
+    ticket = save_restore.load_npz(paths.masks(paths.run(out, 1, 2, 'lottery')))
+    reinit = save_restore.load_npz(paths.masks(paths.run(out, 1, 2, 'reinit')))
+    for layer, mask in ticket.items():
+      np.testing.assert_array_equal(reinit[layer], mask)
+
+
+if __name__ == '__main__':
+  absltest.main()
