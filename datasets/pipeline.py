@@ -51,11 +51,39 @@ def split_validation(x: np.ndarray, y: np.ndarray, validation_size: int, seed: i
   return x[train], y[train], x[val], y[val]
 
 
-def normalize(x_uint8: np.ndarray, method: str, stats_from: np.ndarray = None) -> np.ndarray:
+def channel_stats(x_uint8: np.ndarray):
+  """Per-channel (last axis) mean and std of x_uint8 / 255, as float64 arrays [C].
+
+  Exact: computed from each channel's histogram of the 256 pixel values, in
+  one fast pass over the data (no float copy of it).
+  """
+  flat = x_uint8.reshape(-1, x_uint8.shape[-1])
+  values = np.arange(256) / 255.0
+  mean, std = [], []
+  for c in range(flat.shape[1]):
+    p = np.bincount(flat[:, c], minlength=256) / len(flat)
+    m = float(p @ values)
+    mean.append(m)
+    std.append(float(np.sqrt(p @ (values - m) ** 2)))
+  return np.array(mean), np.array(std)
+
+
+def normalize(x_uint8: np.ndarray, method: str, stats_from: np.ndarray = None,
+              stats=None) -> np.ndarray:
   """Float32 version of `x_uint8` normalized by `method` (see module doc).
 
-  `stats_from` (uint8, training split) supplies the per-channel statistics for 'channel'.
+  For 'channel', `stats` is (mean, std) from `channel_stats`; else they are
+  computed from `stats_from` (uint8, the training split), else from x_uint8.
   """
+  if method == 'channel':
+    if x_uint8.dtype != np.uint8:
+      raise ValueError(f"'channel' normalization expects uint8 pixels, got {x_uint8.dtype}")
+    mean, std = stats if stats is not None else channel_stats(
+        x_uint8 if stats_from is None else stats_from)
+    # A [C, 256] table of normalized values, indexed by (channel, pixel value):
+    # one gather, without float temporaries the size of the data.
+    table = (((np.arange(256) / 255.0)[None, :] - mean[:, None]) / std[:, None]).astype(np.float32)
+    return table[np.arange(len(mean)), x_uint8]
   x = x_uint8.astype(np.float32)
   if method == 'unit':
     return x / 255.0
@@ -63,11 +91,6 @@ def normalize(x_uint8: np.ndarray, method: str, stats_from: np.ndarray = None) -
     flat = x.reshape(len(x), -1)
     norms = np.linalg.norm(flat, axis=1, keepdims=True)
     return (flat / np.maximum(norms, 1e-12)).reshape(x.shape)
-  if method == 'channel':
-    ref = (x if stats_from is None else stats_from.astype(np.float32)) / 255.0
-    axes = tuple(range(ref.ndim - 1))
-    mean, std = ref.mean(axis=axes), ref.std(axis=axes)
-    return ((x / 255.0 - mean) / std).astype(np.float32)
   raise ValueError(f'unknown normalization {method!r}')
 
 
@@ -83,9 +106,10 @@ def make_splits(x_train, y_train, x_test, y_test, validation_size: int, seed: in
     flatten: reshape x to [N, H*W*C] (fully-connected nets).
   """
   xt, yt, xv, yv = split_validation(x_train, y_train, validation_size, seed)
+  stats = channel_stats(xt) if normalization == 'channel' else None  # training split only
 
   def prep(x):
-    x = normalize(x, normalization, stats_from=xt)
+    x = normalize(x, normalization, stats=stats)
     return x.reshape(len(x), -1) if flatten else x
 
   has_val = validation_size > 0

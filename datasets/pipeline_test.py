@@ -50,6 +50,31 @@ class PipelineTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, 'unknown normalization'):
       pipeline.normalize(x, 'bogus')
 
+  def test_channel_stats_are_exact_where_a_float32_sum_stalls(self):
+    # 2**25 values per channel: a float32 running sum stops growing at 2**24 (the old
+    # float32 mean of CIFAR-10 was 2**24 / N = 0.364 in every channel).
+    x = np.tile(np.array([[100], [200]], np.uint8), (2**24, 1))
+    mean, std = pipeline.channel_stats(x)
+    self.assertAllClose(mean, [150 / 255], rtol=1e-12)
+    self.assertAllClose(std, [50 / 255], rtol=1e-12)
+    small, _ = fake()
+    mean, std = pipeline.channel_stats(small)
+    ref = small.astype(np.float64) / 255
+    self.assertAllClose(mean, ref.mean(axis=(0, 1, 2)), rtol=1e-12)
+    self.assertAllClose(std, ref.std(axis=(0, 1, 2)), rtol=1e-12)
+
+  def test_channel_normalization_uses_training_split_statistics(self):
+    x, y = fake(n=200)
+    test = (x[:50] // 2).astype(np.uint8)
+    splits = pipeline.make_splits(x, y, test, y[:50], 40, 1, 'channel', False)
+    train = splits.x_train.astype(np.float64)
+    self.assertAllClose(train.mean(axis=(0, 1, 2)), np.zeros(3), atol=1e-6)
+    self.assertAllClose(train.std(axis=(0, 1, 2)), np.ones(3), atol=1e-6)
+    train_part, _, _, _ = pipeline.split_validation(x, y, 40, 1)  # the 160 kept for training
+    mean, std = pipeline.channel_stats(train_part)
+    self.assertAllClose(splits.x_test, ((test / 255.0) - mean) / std, atol=1e-5)
+    self.assertEqual(splits.x_test.dtype, np.float32)
+
   def test_train_batches_cover_each_epoch_and_reshuffle(self):
     x, y = fake(n=12, shape=(1,))
     x[:, 0] = np.arange(12)
