@@ -2,6 +2,11 @@
 
 Each experiment package supplies only its constants: presets, networks and
 dataset. Flags left unset take the preset's value.
+
+Presets are either a fixed dict (mnist_fc: name -> Hparams) or a function of
+no arguments returning that dict, called once the flags are parsed, so that
+the presets may depend on the package's own flags (cifar_conv: --network and
+--dropout pick the paper's values for that network and variant).
 """
 
 import os
@@ -10,7 +15,7 @@ os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')  # before TF is imported anywh
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
 import sys  # pylint: disable=g-import-not-at-top
-from typing import Callable, Dict
+from typing import Callable, Iterable, Mapping, Optional, Union
 
 from absl import flags
 
@@ -38,13 +43,28 @@ _HPARAM_FLAGS = {
 }
 
 
-def define_flags(presets: Dict[str, object], extra_hparam_flags=()) -> None:
-  """Defines the common flags; `extra_hparam_flags` are more (name, definer, help) triples."""
+# preset name -> Hparams, or a no-argument function returning it (see the module doc).
+Presets = Union[Mapping[str, object], Callable[[], Mapping[str, object]]]
+
+
+def define_flags(presets: Iterable[str], extra_hparam_flags=(),
+                 help_defaults: Optional[Mapping[str, object]] = None) -> None:
+  """Defines the common flags.
+
+  Args:
+    presets: the preset names --preset accepts (a name -> Hparams dict will do).
+    extra_hparam_flags: more (name, definer, help) triples of flags that
+      override the Hparams field of that name (e.g. conv_prune_percent).
+    help_defaults: label -> Hparams whose values each flag's help lists as its
+      defaults (default: `presets`, when it is a dict).
+  """
+  if help_defaults is None:
+    help_defaults = presets if isinstance(presets, Mapping) else {}
   flags.DEFINE_string('preset', 'paper', f'Hyperparameter preset: {"|".join(presets)}.')
   for name, definer, help_text in extra_hparam_flags:
     _HPARAM_FLAGS[name] = (definer, help_text)
   for name, (definer, help_text) in _HPARAM_FLAGS.items():
-    defaults = ', '.join(f'{p}: {getattr(hp, name)}' for p, hp in presets.items()
+    defaults = ', '.join(f'{p}: {getattr(hp, name)}' for p, hp in help_defaults.items()
                          if hasattr(hp, name) and name != 'rounds')
     definer(name, None, f'{help_text} [{defaults}]' if defaults else help_text)
   flags.DEFINE_enum('pruning', None, ['layerwise', 'global'],
@@ -57,9 +77,11 @@ def define_flags(presets: Dict[str, object], extra_hparam_flags=()) -> None:
   flags.DEFINE_boolean('progress', True, 'Show training progress.')
 
 
-def resolve_hparams(presets: Dict[str, object]):
+def resolve_hparams(presets: Presets):
   """The preset named by --preset, overridden by every hparam flag that was set."""
   from foundations.hparams import HparamsError  # pylint: disable=g-import-not-at-top
+  if callable(presets):
+    presets = presets()  # may raise HparamsError for a bad value of the flags it reads
   if FLAGS.preset not in presets:
     raise HparamsError(f'--preset={FLAGS.preset}: expected one of {", ".join(presets)}')
   hp = presets[FLAGS.preset]
@@ -72,7 +94,7 @@ def resolve_hparams(presets: Dict[str, object]):
   return hp.replace(**changes).validate()
 
 
-def _configure_tensorflow(threads: int) -> None:
+def configure_tensorflow(threads: int) -> None:
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   tf.config.threading.set_intra_op_parallelism_threads(threads)
   tf.config.threading.set_inter_op_parallelism_threads(threads)
@@ -80,24 +102,28 @@ def _configure_tensorflow(threads: int) -> None:
   tf.config.experimental.enable_op_determinism()
 
 
-def main(presets: Dict[str, object], network_for: Callable, load_splits: Callable) -> int:
+def main(presets: Presets, network_for: Callable, load_splits: Callable) -> int:
   """Runs the lottery experiment described by the flags; returns the exit code.
 
   Args:
-    presets: preset name -> Hparams.
+    presets: preset name -> Hparams, or a function returning that (see the module doc).
     network_for: Hparams -> lottery.networks.Network.
     load_splits: (Hparams, data_dir) -> datasets.pipeline.DataSplits.
   """
-  from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
-  from foundations import masked_layers, paths, pruning  # pylint: disable=g-import-not-at-top
   from foundations.hparams import HparamsError  # pylint: disable=g-import-not-at-top
-  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
-  from lottery import lottery_experiment, networks, seeds  # pylint: disable=g-import-not-at-top
   try:
     if FLAGS.threads <= 0:
       raise HparamsError(f'--threads={FLAGS.threads}: must be positive')
     hp = resolve_hparams(presets)
-    _configure_tensorflow(FLAGS.threads)
+  except HparamsError as e:  # reported before TensorFlow loads, which takes seconds
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
+  from foundations import masked_layers, paths, pruning  # pylint: disable=g-import-not-at-top
+  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
+  from lottery import lottery_experiment, networks, seeds  # pylint: disable=g-import-not-at-top
+  try:
+    configure_tensorflow(FLAGS.threads)
     network = network_for(hp)
     if FLAGS.rounds is not None:
       rounds = FLAGS.rounds

@@ -1,0 +1,146 @@
+"""The CIFAR-10 runner as a user runs it: --help, bad input, a tiny real run; flag resolution."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from absl.testing import absltest
+
+from datasets import base
+from foundations import paths
+from foundations import pruning
+from foundations import save_restore
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Evaluating the 15K validation + test images takes ~12 s per core, so only two evaluations
+# per level (iterations 0 and 20): about a minute in all.
+TINY = ['--network=conv2', '--prune_percent=20', '--conv_prune_percent=10', '--rounds=1',
+        '--training_iterations=20', '--eval_every=20', '--threads=2', '--progress=false']
+RATES = {'conv0': 10.0, 'conv1': 10.0, 'fc0': 20.0, 'fc1': 20.0, 'output': 10.0}
+SHAPES = {'conv0': (3, 3, 3, 64), 'conv1': (3, 3, 64, 64), 'fc0': (16384, 256),
+          'fc1': (256, 256), 'output': (256, 10)}
+
+
+def runner_command(*args):
+  return [sys.executable, '-m', 'cifar_conv.runners.train', *args]
+
+
+def env():
+  return dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
+
+
+# Resolves the flags as the runner does, in a fresh process: importing the runner here
+# would define its flags in the test process, where other modules define some too.
+RESOLVE = """
+import sys
+from absl import flags
+from cifar_conv.runners import train
+from lottery import runner
+flags.FLAGS(sys.argv)
+print(runner.resolve_hparams(train.presets).to_json())
+"""
+
+
+def error_lines(stderr):
+  return [line for line in stderr.splitlines() if line.startswith('error:')]
+
+
+class RunnerFlagsTest(absltest.TestCase):
+
+  def test_help_lists_flags(self):
+    result = subprocess.run(runner_command('--help'), cwd=REPO, env=env(), capture_output=True,
+                            text=True, timeout=120)
+    for flag in ('--network', '--dropout', '--conv_prune_percent', '--prune_percent',
+                 '--output_prune_percent', '--rounds', '--training_iterations', '--eval_every',
+                 '--batch_size', '--learning_rate', '--output_dir', '--data_dir', '--trial',
+                 '--seed', '--preset', '--threads'):
+      self.assertIn(flag, result.stdout)
+    self.assertIn('conv2: 20000, conv4: 25000, conv6: 30000', ' '.join(result.stdout.split()))
+
+  def test_bad_flags_give_one_error_line_and_write_nothing(self):
+    out = self.create_tempdir().full_path
+    cases = {
+        '--network=conv9': '--network=conv9: expected one of conv2, conv4, conv6',
+        '--conv_prune_percent=100': '--conv_prune_percent=100.0: must be in [0, 100)',
+        '--dropout=1.5': '--dropout=1.5: must be in [0, 1)',
+        '--preset=reference': '--preset=reference: expected one of paper',
+    }
+    procs = {flag: subprocess.Popen(runner_command(flag, f'--output_dir={out}'), cwd=REPO,
+                                    env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+             for flag in cases}
+    for flag, message in cases.items():
+      stdout, stderr = procs[flag].communicate(timeout=300)
+      self.assertEqual(procs[flag].returncode, 1, (flag, stdout, stderr))
+      self.assertEqual(error_lines(stderr), [f'error: {message}'], (flag, stderr))
+    self.assertEqual(os.listdir(out), [])
+
+
+class PresetFlagsTest(absltest.TestCase):
+  """--network and --dropout pick the preset; the other flags still override it."""
+
+  def resolve(self, *args, fields=('network', 'training_iterations', 'learning_rate',
+                                    'dropout')):
+    result = subprocess.run([sys.executable, '-c', RESOLVE, *args], cwd=REPO, env=env(),
+                            capture_output=True, text=True, timeout=120)
+    self.assertEqual(result.returncode, 0, result.stderr)
+    hp = json.loads(result.stdout)
+    return tuple(hp[f] for f in fields)
+
+  def test_network_and_dropout_variant(self):
+    self.assertEqual(self.resolve(), ('conv2', 20000, 2e-4, 0.0))
+    self.assertEqual(self.resolve('--network=conv6'), ('conv6', 30000, 3e-4, 0.0))
+    for network, iterations, lr in (('conv2', 60000, 3e-4), ('conv4', 75000, 2e-4),
+                                    ('conv6', 90000, 2e-4)):
+      self.assertEqual(self.resolve(f'--network={network}', '--dropout=0.5'),
+                       (network, iterations, lr, 0.5))
+    self.assertEqual(self.resolve('--network=conv6', '--dropout=0.5', '--learning_rate=1e-3',
+                                  '--training_iterations=7'), ('conv6', 7, 1e-3, 0.5))
+    rates = ('prune_percent', 'output_prune_percent', 'conv_prune_percent')
+    self.assertEqual(self.resolve('--network=conv4', '--prune_percent=30', fields=rates),
+                     (30.0, 15.0, 10.0))
+
+
+class RunnerRealDataTest(absltest.TestCase):
+
+  def test_tiny_run_writes_every_level_and_prunes_exact_counts_per_layer(self):
+    out = self.create_tempdir().full_path
+    result = subprocess.run(runner_command(*TINY, f'--output_dir={out}'), cwd=REPO, env=env(),
+                            capture_output=True, text=True, timeout=600)
+    self.assertEqual(result.returncode, 0, result.stderr)
+    self.assertIn('normalization        = channel', result.stdout)
+    self.assertIn('| 1 | ', result.stdout)  # the level-1 row of the final table
+
+    arrays = {}
+    for level in (0, 1):
+      run_dir = paths.run(out, 1, level, 'lottery')
+      for what in ('initial', 'final', 'masks'):
+        arrays[level, what] = save_restore.load_npz(getattr(paths, what)(run_dir), SHAPES)
+      self.assertTrue(os.listdir(paths.tensorboard(run_dir)), level)
+      with open(paths.metrics(run_dir)) as f:
+        iterations = [line.split(',')[0] for line in f.read().splitlines()[1:]]
+      self.assertEqual(iterations, ['0', '20'], level)
+      with open(paths.summary(run_dir)) as f:
+        self.assertEqual(json.load(f)['level'], level)
+
+    for name, shape in SHAPES.items():
+      n = int(np.prod(shape))
+      self.assertEqual(arrays[0, 'masks'][name].sum(), n, name)
+      lost = n - int(arrays[1, 'masks'][name].sum())
+      self.assertEqual(lost, pruning.count_to_prune(RATES[name], n), name)
+      self.assertEqual(lost, round(RATES[name] / 100 * n), name)
+      # The survivors are the largest trained weights of level 0 ...
+      kept = arrays[1, 'masks'][name] > 0
+      final0 = np.abs(arrays[0, 'final'][name])
+      self.assertGreaterEqual(final0[kept].min(), final0[~kept].max(), name)
+      # ... every level starts from the same theta_0, and pruned weights end exactly 0.
+      np.testing.assert_array_equal(arrays[1, 'initial'][name], arrays[0, 'initial'][name],
+                                    err_msg=name)
+      self.assertTrue(np.all(arrays[1, 'final'][name][~kept] == 0), name)
+      self.assertTrue(np.all(arrays[1, 'final'][name][kept] != 0), name)
+
+
+if __name__ == '__main__':
+  absltest.main()
