@@ -85,8 +85,7 @@ def run(procedure: str, hp: Hparams, splits: DataSplits, network: Network, outpu
   target = experiment_lib.LevelStore(output_dir, hp.trial, procedure)
   template = network.build(0, hp.dropout)
   shapes = {n: tuple(l.kernel.shape) for n, l in masked_layers.masked_layers(template).items()}
-  train_model = lottery_experiment.make_level_trainer(
-      control_hp, splits, network, masked_layers.get_masks, show_progress)
+  train_model = lottery_experiment.make_level_trainer(control_hp, splits, network, show_progress)
   summaries = []
   for level in levels:
     if target.is_finished(level):

@@ -87,21 +87,21 @@ class ControlsTest(tf.test.TestCase):
 
   def test_late_resetting_restores_exact_iteration_k_weights(self):
     out, only_k = self.create_tempdir().full_path, self.create_tempdir().full_path
-    hp = HP.replace(rounds=2, rewind_iteration=30)
+    hp = HP.replace(rounds=2, rewind_iteration=30, experiment_name='rewind30')
     self.run_lottery(out, hp)
     # A level-0 run stopped at iteration 30 holds exactly the weights to rewind to.
     self.run_lottery(only_k, HP.replace(rounds=0, training_iterations=30))
     at_k = load(only_k, 0, 'lottery', 'final')
-    rewind = load(out, 0, 'lottery', 'rewind')
-    theta0 = load(out, 0, 'lottery', 'initial')
+    rewind = load(out, 0, 'rewind30', 'rewind')
+    theta0 = load(out, 0, 'rewind30', 'initial')
     for name in SHAPES:
       np.testing.assert_array_equal(rewind[name], at_k[name])
       self.assertFalse(np.array_equal(rewind[name], theta0[name]))
     for level in (1, 2):
-      initial, masks = load(out, level, 'lottery', 'initial'), load(out, level, 'lottery', 'masks')
+      initial, masks = load(out, level, 'rewind30', 'initial'), load(out, level, 'rewind30', 'masks')
       for name in SHAPES:
         np.testing.assert_array_equal(initial[name], rewind[name])
-        self.assertTrue(np.all(load(out, level, 'lottery', 'final')[name][masks[name] == 0] == 0))
+        self.assertTrue(np.all(load(out, level, 'rewind30', 'final')[name][masks[name] == 0] == 0))
 
   def test_global_pruning_removes_exactly_p_percent_of_all_weights(self):
     out = self.create_tempdir().full_path

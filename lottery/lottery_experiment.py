@@ -55,8 +55,13 @@ def load_rewind_point(level0_dir: str, shapes: dict):
 
 
 def make_level_trainer(hp: Hparams, splits: DataSplits, network: Network,
-                       masks_of_level: dict, show_progress: bool = True):
-  """Returns train_model(model, level, run_dir) for foundations.experiment."""
+                       show_progress: bool = True,
+                       save_rewind_point: bool = False):
+  """Returns train_model(model, level, run_dir) for foundations.experiment.
+
+  With `save_rewind_point`, level 0 also saves its weights at hp.rewind_iteration
+  (rewind.npz, rewind_biases.npz) for late resetting.
+  """
 
   def train_model(model, level, run_dir):
     start = time.time()
@@ -73,19 +78,18 @@ def make_level_trainer(hp: Hparams, splits: DataSplits, network: Network,
       if progress:
         progress(row)
 
-    def save_rewind_point():
+    def save_rewind():
       save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
-    # Late resetting needs level 0's weights at the rewind iteration.
-    rewinding = level == 0 and hp.rewind_iteration > 0 and hp.experiment_name == 'lottery'
+    rewinding = save_rewind_point and level == 0
     metrics = trainer.train(model, splits, hp, seeds.derive(hp.seed, hp.trial, 'data', level),
                             on_eval=on_eval, eval_batch_size=network.eval_batch_size,
                             jit_compile=network.jit_compile,
                             snapshot_iteration=hp.rewind_iteration if rewinding else None,
-                            on_snapshot=save_rewind_point)
+                            on_snapshot=save_rewind)
     writer.close()
-    masks = masks_of_level(model)
+    masks = masked_layers.get_masks(model)
     summary = dict(metrics.summary(), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
@@ -134,7 +138,8 @@ def run(hp: Hparams, splits: DataSplits, network: Network, output_dir: str,
           flush=True)
 
   experiment_lib.experiment(
-      make_model, make_level_trainer(hp, splits, network, masked_layers.get_masks, show_progress),
+      make_model, make_level_trainer(hp, splits, network, show_progress,
+                                     save_rewind_point=hp.rewind_iteration > 0),
       prune_masks, hp.rounds, store, shapes, on_level)
   table = reporting.table(summaries)
   save_restore.save_text(paths.results_table(output_dir, hp.trial, hp.experiment_name), table)

@@ -37,6 +37,8 @@ _HPARAM_FLAGS = {
     'optimizer': (flags.DEFINE_string, 'adam or sgd.'),
     'validation_size': (flags.DEFINE_integer, 'Training examples held out for validation.'),
     'pruning_rule': (flags.DEFINE_string, 'exact (prune round(p*n)) or reference (TF1 cutoff).'),
+    'rewind_iteration': (flags.DEFINE_integer, 'Late resetting: reset survivors to their values '
+                         'at this iteration of level 0 instead of theta_0 (0: theta_0).'),
     'seed': (flags.DEFINE_integer, 'Random seed (initialization, split, data order).'),
     'trial': (flags.DEFINE_integer, 'Trial number: results go to <output_dir>/trial<T>/.'),
     'experiment_name': (flags.DEFINE_string, 'Name of the experiment directory in each level.'),
