@@ -46,6 +46,11 @@ class AnalyzeTest(tf.test.TestCase):
     self.assertEqual([r.trials for r in rows], [2, 2, 2, 2])
     self.assertIn('| Early stop earlier at Pm 21.1% than unpruned | 38% earlier | not run | n/a |',
                   open(written[1]).read())
+    conv_dir = os.path.join(out, 'conv_report')
+    analyze.analyze(out, 'conv2', conv_dir)
+    self.assertIn('figure5.png', os.listdir(conv_dir))
+    self.assertIn('| conv2: unpruned accuracy | 67.6% (validation) |',
+                  open(os.path.join(conv_dir, 'report.md')).read())
 
   def test_no_results_is_an_error(self):
     with self.assertRaisesRegex(ValueError, 'no finished levels found'):
