@@ -8,12 +8,12 @@ import sys
 import numpy as np
 from absl.testing import absltest
 
-from datasets import base
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
+from lottery import runner_testing
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE = 'cifar_conv.runners.train'
 # Evaluating the 15K validation + test images takes ~12 s per core, so only two evaluations
 # per level (iterations 0 and 20): about a minute in all.
 TINY = ['--network=conv2', '--prune_percent=20', '--conv_prune_percent=10', '--rounds=1',
@@ -21,14 +21,6 @@ TINY = ['--network=conv2', '--prune_percent=20', '--conv_prune_percent=10', '--r
 RATES = {'conv0': 10.0, 'conv1': 10.0, 'fc0': 20.0, 'fc1': 20.0, 'output': 10.0}
 SHAPES = {'conv0': (3, 3, 3, 64), 'conv1': (3, 3, 64, 64), 'fc0': (16384, 256),
           'fc1': (256, 256), 'output': (256, 10)}
-
-
-def runner_command(*args):
-  return [sys.executable, '-m', 'cifar_conv.runners.train', *args]
-
-
-def env():
-  return dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
 
 
 # Resolves the flags as the runner does, in a fresh process: importing the runner here
@@ -43,15 +35,10 @@ print(runner.resolve_hparams(train.presets).to_json())
 """
 
 
-def error_lines(stderr):
-  return [line for line in stderr.splitlines() if line.startswith('error:')]
-
-
 class RunnerFlagsTest(absltest.TestCase):
 
   def test_help_lists_flags(self):
-    result = subprocess.run(runner_command('--help'), cwd=REPO, env=env(), capture_output=True,
-                            text=True, timeout=120)
+    result = runner_testing.run(MODULE, '--help', timeout=120)
     for flag in ('--network', '--dropout', '--conv_prune_percent', '--prune_percent',
                  '--output_prune_percent', '--rounds', '--training_iterations', '--eval_every',
                  '--batch_size', '--learning_rate', '--output_dir', '--data_dir', '--trial',
@@ -67,15 +54,7 @@ class RunnerFlagsTest(absltest.TestCase):
         '--dropout=1.5': '--dropout=1.5: must be in [0, 1)',
         '--preset=reference': '--preset=reference: expected one of paper',
     }
-    procs = {flag: subprocess.Popen(runner_command(flag, f'--output_dir={out}'), cwd=REPO,
-                                    env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
-             for flag in cases}
-    for flag, message in cases.items():
-      stdout, stderr = procs[flag].communicate(timeout=300)
-      self.assertEqual(procs[flag].returncode, 1, (flag, stdout, stderr))
-      self.assertEqual(error_lines(stderr), [f'error: {message}'], (flag, stderr))
-    self.assertEqual(os.listdir(out), [])
+    runner_testing.check_bad_flags(self, MODULE, cases, out)
 
 
 class PresetFlagsTest(absltest.TestCase):
@@ -83,7 +62,8 @@ class PresetFlagsTest(absltest.TestCase):
 
   def resolve(self, *args, fields=('network', 'training_iterations', 'learning_rate',
                                     'dropout')):
-    result = subprocess.run([sys.executable, '-c', RESOLVE, *args], cwd=REPO, env=env(),
+    result = subprocess.run([sys.executable, '-c', RESOLVE, *args], cwd=runner_testing.REPO,
+                            env=runner_testing.env(),
                             capture_output=True, text=True, timeout=120)
     self.assertEqual(result.returncode, 0, result.stderr)
     hp = json.loads(result.stdout)
@@ -107,8 +87,7 @@ class RunnerRealDataTest(absltest.TestCase):
 
   def test_tiny_run_writes_every_level_and_prunes_exact_counts_per_layer(self):
     out = self.create_tempdir().full_path
-    result = subprocess.run(runner_command(*TINY, f'--output_dir={out}'), cwd=REPO, env=env(),
-                            capture_output=True, text=True, timeout=600)
+    result = runner_testing.run(MODULE, *TINY, f'--output_dir={out}')
     self.assertEqual(result.returncode, 0, result.stderr)
     self.assertIn('normalization        = channel', result.stdout)
     self.assertIn('| 1 | ', result.stdout)  # the level-1 row of the final table

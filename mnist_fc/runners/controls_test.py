@@ -1,24 +1,17 @@
 """The control runners (reinitialize, random_prune, one_shot) on a tiny real-MNIST lottery run."""
 
 import os
-import subprocess
-import sys
 
 import numpy as np
 from absl.testing import absltest
 
-from datasets import base
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
+from lottery import runner_testing
 
 def run(module, *args):
-  env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
-  return subprocess.run([sys.executable, '-m', f'mnist_fc.runners.{module}', *args], cwd=REPO,
-                        env=env, capture_output=True, text=True, timeout=600, check=False)
+  return runner_testing.run(f'mnist_fc.runners.{module}', *args)
 
 
 class ControlRunnersTest(absltest.TestCase):

@@ -3,32 +3,21 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import numpy as np
 from absl.testing import absltest
 
-from datasets import base
 from foundations import paths
 from foundations import save_restore
+from lottery import runner_testing
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE = 'mnist_fc.runners.train'
 TINY = ['--rounds=2', '--training_iterations=1500', '--eval_every=500', '--progress=false']
 
 
-def runner_command(*args):
-  return [sys.executable, '-m', 'mnist_fc.runners.train', *args]
-
-
-def run(*args, **kwargs):
-  env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
-  return subprocess.run(runner_command(*args), cwd=REPO, env=env, capture_output=True,
-                        text=True, timeout=600, **kwargs)
-
-
-def error_lines(stderr):
-  return [line for line in stderr.splitlines() if line.startswith('error:')]
+def run(*args):
+  return runner_testing.run(MODULE, *args)
 
 
 class RunnerFlagsTest(absltest.TestCase):
@@ -49,15 +38,7 @@ class RunnerFlagsTest(absltest.TestCase):
         '--training_iterations=0': '--training_iterations=0: must be positive',
         '--preset=bogus': '--preset=bogus: expected one of paper, reference',
     }
-    env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
-    procs = {flag: subprocess.Popen(runner_command(flag, f'--output_dir={out}'), cwd=REPO, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for flag in cases}
-    for flag, message in cases.items():
-      stdout, stderr = procs[flag].communicate(timeout=300)
-      self.assertEqual(procs[flag].returncode, 1, (flag, stdout, stderr))
-      self.assertEqual(error_lines(stderr), [f'error: {message}'], (flag, stderr))
-    self.assertEqual(os.listdir(out), [])
+    runner_testing.check_bad_flags(self, MODULE, cases, out)
 
 
 class RunnerResumeTest(absltest.TestCase):
@@ -72,9 +53,8 @@ class RunnerResumeTest(absltest.TestCase):
 
   def test_sigkill_then_rerun_resumes_and_matches_uninterrupted_run(self):
     reference, interrupted = (self.create_tempdir().full_path for _ in range(2))
-    env = dict(os.environ, LTH_DATA_DIR=base.default_data_dir())
-    proc = subprocess.Popen(runner_command(*TINY, f'--output_dir={interrupted}'), cwd=REPO,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = runner_testing.popen(MODULE, *TINY, f'--output_dir={interrupted}',
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     level1 = paths.run(interrupted, 1, 1, 'lottery')
     deadline = time.time() + 300
     while not os.path.exists(paths.tensorboard(level1)) and proc.poll() is None:
@@ -107,7 +87,7 @@ class RunnerResumeTest(absltest.TestCase):
       f.write(b'garbage')
     broken = run(*TINY, '--rounds=3', f'--output_dir={interrupted}')
     self.assertEqual(broken.returncode, 1)
-    self.assertEqual(len(error_lines(broken.stderr)), 1, broken.stderr)
+    self.assertEqual(len(runner_testing.error_lines(broken.stderr)), 1, broken.stderr)
     self.assertIn('masks.npz: unreadable npz', broken.stderr)
     self.assertEqual(open(masks_file, 'rb').read(), b'garbage')
     self.assertFalse(os.path.exists(paths.run(interrupted, 1, 3, 'lottery')))
