@@ -2,6 +2,8 @@
 
 Normalizations (applied to float32 pixels):
   'unit'    : x / 255, in [0, 1] (the paper's MNIST inputs).
+  'standard': (x / 255 - mean) / std with one mean and std over all pixels of
+              the training split (MNIST: about 0.1307 and 0.3081).
   'l2'      : each flattened example divided by its L2 norm, as the reference
               code's `keras.utils.normalize` does.
   'channel' : per-channel (last axis) mean/std standardization, with mean and
@@ -28,6 +30,19 @@ class DataSplits:
   y_val: np.ndarray
   x_test: np.ndarray
   y_test: np.ndarray
+  # Tensors made once per process and shared by every level's training and
+  # evaluation (a copy per level kept each level's graphs' data alive).
+  _tensors: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+  def _tensor(self, name: str) -> tf.Tensor:
+    if name not in self._tensors:
+      self._tensors[name] = tf.constant(getattr(self, name))
+    return self._tensors[name]
+
+  def eval_sets(self):
+    """[validation, test] as (x, y) tensors; None for a missing validation split."""
+    return [None if self.x_val is None else (self._tensor('x_val'), self._tensor('y_val')),
+            (self._tensor('x_test'), self._tensor('y_test'))]
 
   def train_batches(self, batch_size: int, seed: int) -> tf.data.Dataset:
     """Endless stream of (x [batch, ...], y [batch]) batches, reshuffled every epoch.
@@ -35,8 +50,7 @@ class DataSplits:
     The permutation is drawn on indices and the examples gathered from an
     in-memory tensor, so memory stays at one copy of the training set.
     """
-    x = tf.constant(self.x_train)
-    y = tf.constant(self.y_train)
+    x, y = self._tensor('x_train'), self._tensor('y_train')
     n = len(self.y_train)
     indices = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
     return (indices.repeat().batch(batch_size, drop_remainder=True)
@@ -84,6 +98,11 @@ def normalize(x_uint8: np.ndarray, method: str, stats_from: np.ndarray = None,
     # one gather, without float temporaries the size of the data.
     table = (((np.arange(256) / 255.0)[None, :] - mean[:, None]) / std[:, None]).astype(np.float32)
     return table[np.arange(len(mean)), x_uint8]
+  if method == 'standard':
+    mean, std = stats if stats is not None else channel_stats(
+        (x_uint8 if stats_from is None else stats_from).reshape(-1, 1))
+    table = ((np.arange(256) / 255.0 - mean[0]) / std[0]).astype(np.float32)
+    return table[x_uint8]
   x = x_uint8.astype(np.float32)
   if method == 'unit':
     return x / 255.0
@@ -102,11 +121,15 @@ def make_splits(x_train, y_train, x_test, y_test, validation_size: int, seed: in
     x_train, y_train, x_test, y_test: uint8 arrays (x [N, H, W(, C)], y [N]).
     validation_size: examples held out of the training set (0: none).
     seed: seed of the hold-out permutation.
-    normalization: 'unit', 'l2' or 'channel'.
+    normalization: 'unit', 'standard', 'l2' or 'channel'.
     flatten: reshape x to [N, H*W*C] (fully-connected nets).
   """
   xt, yt, xv, yv = split_validation(x_train, y_train, validation_size, seed)
-  stats = channel_stats(xt) if normalization == 'channel' else None  # training split only
+  stats = None  # from the training split only
+  if normalization == 'channel':
+    stats = channel_stats(xt)
+  elif normalization == 'standard':
+    stats = channel_stats(xt.reshape(-1, 1))
 
   def prep(x):
     x = normalize(x, normalization, stats=stats)

@@ -1,15 +1,19 @@
-"""The generic lottery-ticket loop: train -> prune -> reset -> retrain, resumable.
+"""The one level loop: for each level, start -> train -> save, resumable.
 
-As in the reference code, the loop knows nothing about networks or data: it
-receives `make_model`, `train_model` and `prune_masks` functions. It adds what
-the reference lacked: each finished level is stored on disk and never
-recomputed, so an interrupted experiment resumes at its first unfinished level.
+As in the reference code, the loop knows nothing about networks, data or
+procedures: it receives `start_level` (what a level starts from: initial
+weights and masks) and `train_level` (trains it). Every procedure (the lottery
+ticket's prune-and-reset, the controls, one-shot pruning, ...) is one such
+`start_level`. The loop adds what the reference lacked: each finished level is
+stored on disk and never recomputed, so an interrupted experiment resumes at
+its first unfinished level.
 """
 
+import dataclasses
 import json
 import os
 import shutil
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -17,6 +21,33 @@ from foundations import paths
 from foundations import save_restore
 
 Arrays = Dict[str, np.ndarray]
+
+
+@dataclasses.dataclass
+class Start:
+  """What one level starts from.
+
+  initial: layer name -> kernel [in, out] / [h, w, in, out] the net starts from (before masking).
+  masks: layer name -> 0/1 float32 array of the kernel's shape.
+  biases: layer name -> bias [out], or None to keep the freshly built (zero) biases.
+  """
+  initial: Arrays
+  masks: Arrays
+  biases: Optional[Arrays] = None
+
+
+@dataclasses.dataclass
+class Result:
+  """What training one level produced.
+
+  final: layer name -> trained kernel (already multiplied by the mask).
+  final_biases: layer name -> trained bias.
+  metrics_csv: the metrics file's text; summary: the summary.json contents.
+  """
+  final: Arrays
+  final_biases: Arrays
+  metrics_csv: str
+  summary: dict
 
 
 class LevelStore:
@@ -31,11 +62,20 @@ class LevelStore:
   def is_finished(self, level: int) -> bool:
     return os.path.exists(paths.summary(self.run_dir(level)))
 
+  def finished_levels(self) -> List[int]:
+    """The levels of this experiment that have finished, sorted."""
+    trial_dir = paths.trial(self.output_dir, self.trial)
+    names = os.listdir(trial_dir) if os.path.isdir(trial_dir) else []
+    return sorted(int(n) for n in names if n.isdigit() and self.is_finished(int(n)))
+
   def load(self, level: int, shapes: Dict[str, tuple]) -> Tuple[Arrays, Arrays, Arrays]:
     """(initial, masks, final) of a finished level; NpzError names a bad file."""
     d = self.run_dir(level)
     return tuple(save_restore.load_npz(p, shapes)
                  for p in (paths.initial(d), paths.masks(d), paths.final(d)))
+
+  def load_final_biases(self, level: int) -> Arrays:
+    return save_restore.load_npz(paths.final_biases(self.run_dir(level)))
 
   def load_summary(self, level: int) -> dict:
     with open(paths.summary(self.run_dir(level))) as f:
@@ -48,50 +88,45 @@ class LevelStore:
     os.makedirs(d, exist_ok=True)
     return d
 
-  def save(self, level: int, initial: Arrays, masks: Arrays, final: Arrays,
-           metrics_csv: str, summary: dict) -> None:
+  def save(self, level: int, start: Start, result: Result) -> None:
     """Writes the level's files atomically, summary.json last (it marks the level finished)."""
     d = self.run_dir(level)
-    save_restore.save_npz(paths.initial(d), initial)
-    save_restore.save_npz(paths.masks(d), masks)
-    save_restore.save_npz(paths.final(d), final)
-    save_restore.save_text(paths.metrics(d), metrics_csv)
-    save_restore.save_json(paths.summary(d), summary)
+    save_restore.save_npz(paths.initial(d), start.initial)
+    save_restore.save_npz(paths.masks(d), start.masks)
+    save_restore.save_npz(paths.final(d), result.final)
+    save_restore.save_npz(paths.final_biases(d), result.final_biases)
+    save_restore.save_text(paths.metrics(d), result.metrics_csv)
+    save_restore.save_json(paths.summary(d), result.summary)
 
 
-def experiment(make_model: Callable, train_model: Callable, prune_masks: Callable,
-               rounds: int, store: LevelStore, shapes: Dict[str, tuple],
-               on_level: Optional[Callable[[int, dict, bool], None]] = None) -> Arrays:
-  """Runs levels 0..rounds of iterative pruning with resetting to the initial weights.
+def experiment(levels: Iterable[int], store: LevelStore,
+               start_level: Callable[[int], Start],
+               train_level: Callable[[Start, int, str], Result],
+               verify_level: Callable[[int], None] = lambda level: None,
+               on_level: Optional[Callable[[int, dict, bool], None]] = None) -> List[dict]:
+  """Trains every level in `levels` that is not finished yet; returns all their summaries.
 
   Args:
-    make_model: (initial or None, masks or None) -> (model, initial); with None it
-      draws a fresh seeded initialization and returns it as `initial` (theta_0).
-    train_model: (model, level, run_dir) -> (final kernels dict, metrics_csv str, summary dict).
-    prune_masks: (masks, final kernels) -> new masks.
-    rounds: pruning rounds; levels 0..rounds are trained.
+    levels: the levels to have, in order (a level may read earlier ones).
     store: where levels are read and written.
-    shapes: layer name -> kernel shape, to validate stored files.
+    start_level: level -> Start (reads whatever finished levels it depends on).
+    train_level: (start, level, run_dir) -> Result; builds, trains and measures the net.
+    verify_level: called for each finished level before it is kept (e.g. to check
+      that its files load); raises to stop the experiment.
     on_level: called (level, summary, resumed) after each level.
-
-  Returns:
-    The masks of the last level.
   """
-  initial = masks = final = None
-  for level in range(rounds + 1):
+  summaries = []
+  for level in levels:
     if store.is_finished(level):
-      initial, masks, final = store.load(level, shapes)
-      if on_level:
-        on_level(level, store.load_summary(level), True)
-      continue
-    if level > 0:
-      masks = prune_masks(masks, final)
-    model, initial = make_model(initial, masks)
-    if masks is None:
-      masks = {name: np.ones(shape, np.float32) for name, shape in shapes.items()}
-    run_dir = store.prepare(level)
-    final, metrics_csv, summary = train_model(model, level, run_dir)
-    store.save(level, initial, masks, final, metrics_csv, summary)
+      verify_level(level)
+      summary, resumed = store.load_summary(level), True
+    else:
+      start = start_level(level)
+      run_dir = store.prepare(level)
+      result = train_level(start, level, run_dir)
+      store.save(level, start, result)
+      summary, resumed = result.summary, False
+    summaries.append(summary)
     if on_level:
-      on_level(level, summary, False)
-  return masks
+      on_level(level, summary, resumed)
+  return summaries

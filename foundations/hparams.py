@@ -1,11 +1,21 @@
-"""Typed hyperparameters of one lottery-ticket experiment, validated and printable."""
+"""Typed hyperparameters of one run, in groups, validated and printable.
+
+A run is described by `Desc`: four groups (dataset, model, training, pruning)
+plus the run's identity (seed, trial, experiment name). Each field carries its
+own flag help (and, where the flag name differs, the flag name) in its
+metadata, so command-line flags are generated from these classes
+(`foundations.cli`), never kept by hand.
+
+On disk a description is a flat dict of field name -> value (the
+`<experiment>.hparams.json` file), the same keys whatever the grouping.
+"""
 
 import dataclasses
 import json
-from typing import Optional
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 OPTIMIZERS = ('adam', 'sgd')
-NORMALIZATIONS = ('unit', 'l2', 'channel')
+NORMALIZATIONS = ('unit', 'standard', 'l2', 'channel')
 PRUNING_RULES = ('exact', 'reference')
 PRUNING_SCOPES = ('layerwise', 'global')
 
@@ -14,84 +24,198 @@ class HparamsError(ValueError):
   """Invalid hyperparameters; the message is one line."""
 
 
+def field(default, help_text: str, flag: Optional[str] = None, choices: Tuple[str, ...] = (),
+          follows: Optional[Tuple[str, float]] = None):
+  """A dataclass field with its flag's help.
+
+  Optional: the flag's name when it differs from the field's, the allowed
+  values, and `follows=(other, factor)`: when only the other field's flag is
+  given, this one becomes factor x that value.
+  """
+  return dataclasses.field(default=default, metadata={
+      'help': help_text, 'flag': flag, 'choices': choices, 'follows': follows})
+
+
+def _check_choices(group) -> None:
+  for f in dataclasses.fields(group):
+    allowed, value = f.metadata.get('choices'), getattr(group, f.name)
+    if allowed and value not in allowed:
+      raise HparamsError(f'--{flag_name(f)}={value}: expected one of {", ".join(allowed)}')
+
+
+def flag_name(f: dataclasses.Field) -> str:
+  return f.metadata.get('flag') or f.name
+
+
 @dataclasses.dataclass(frozen=True)
-class Hparams:
-  """Everything that determines an experiment's results.
+class DatasetHparams:
+  """Which data, how it is split and normalized."""
+  dataset: str = field('mnist', 'Dataset name (set by the network).')
+  validation_size: int = field(5000, 'Training examples held out for validation.')
+  normalization: str = field('unit', 'Input normalization: unit (x/255), standard (global '
+                             'mean/std of the training split), l2 (row L2, the TF1 reference), '
+                             'channel '
+                             '(per-channel mean/std of the training split).',
+                             choices=NORMALIZATIONS)
+
+  def validate(self) -> None:
+    if self.validation_size < 0:
+      raise HparamsError(f'--validation_size={self.validation_size}: must be >= 0')
+    _check_choices(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelHparams:
+  """Which network, and its dropout rate."""
+  network: str = field('lenet300_100', 'Network (a name in the network registry).')
+  dropout: float = field(0.0, 'Dropout rate on the hidden fully-connected layers\' outputs '
+                         '(conv nets; > 0 selects the paper\'s dropout variant).')
+
+  def validate(self) -> None:
+    if not 0 <= self.dropout < 1:
+      raise HparamsError(f'--dropout={self.dropout}: must be in [0, 1)')
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingHparams:
+  """How one level is trained: all the trainer sees."""
+  training_iterations: int = field(50000, 'Training iterations per level.')
+  eval_every: int = field(100, 'Evaluate validation and test every this many iterations.')
+  batch_size: int = field(60, 'Training batch size.')
+  optimizer: str = field('adam', 'adam or sgd.', choices=OPTIMIZERS)
+  learning_rate: float = field(1.2e-3, 'Learning rate.')
+
+  def validate(self) -> None:
+    for name in ('training_iterations', 'eval_every', 'batch_size'):
+      if getattr(self, name) <= 0:
+        raise HparamsError(f'--{name}={getattr(self, name)}: must be positive')
+    if self.learning_rate <= 0:
+      raise HparamsError(f'--learning_rate={self.learning_rate}: must be positive')
+    _check_choices(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class PruningHparams:
+  """How much is pruned per round, how, and what survivors are reset to.
 
   Percentages are in [0, 100): the share of each layer's *surviving* weights
   removed per pruning round.
   """
-  network: str = 'lenet300_100'
-  dataset: str = 'mnist'
-  prune_percent: float = 20.0          # fully-connected hidden layers
-  output_prune_percent: float = 10.0   # the output layer
-  conv_prune_percent: Optional[float] = None  # convolutions (conv nets only)
-  rounds: int = 18
-  training_iterations: int = 50000
-  eval_every: int = 100
-  batch_size: int = 60
-  optimizer: str = 'adam'
-  learning_rate: float = 1.2e-3
-  dropout: float = 0.0
-  validation_size: int = 5000
-  normalization: str = 'unit'
-  pruning_rule: str = 'exact'
-  pruning_scope: str = 'layerwise'
-  rewind_iteration: int = 0            # late resetting: survivors go back to iteration k
-  seed: int = 0
-  trial: int = 1
-  experiment_name: str = 'lottery'
+  prune_percent: float = field(20.0, 'Percent of surviving weights pruned per round in '
+                               'fully-connected hidden layers.')
+  output_prune_percent: float = field(10.0, 'Percent pruned per round in the output layer '
+                                      '(default: half of --prune_percent).',
+                                      follows=('prune_percent', 0.5))
+  conv_prune_percent: Optional[float] = field(None, 'Percent of surviving weights pruned per '
+                                              'round in convolutional layers.')
+  rounds: int = field(18, 'Pruning rounds; levels 0..rounds are trained (default: enough to '
+                      'reach the network\'s smallest Pm in the paper\'s figures).')
+  pruning_rule: str = field('exact', 'exact (prune round(p*n)) or reference (TF1 cutoff).',
+                            choices=PRUNING_RULES)
+  pruning_scope: str = field('layerwise', 'Layer-wise (each layer by its own rate) or global '
+                             'magnitude pruning.', flag='pruning', choices=PRUNING_SCOPES)
+  rewind_iteration: int = field(0, 'Late resetting: reset survivors to their values at this '
+                                'iteration of level 0 instead of theta_0 (0: theta_0).')
 
-  def validate(self) -> 'Hparams':
-    """Returns self, or raises HparamsError naming the first bad value."""
+  def validate(self) -> None:
     for name in ('prune_percent', 'output_prune_percent', 'conv_prune_percent'):
       value = getattr(self, name)
       if value is not None and not 0 <= value < 100:
         raise HparamsError(f'--{name}={value}: must be in [0, 100)')
-    positive = ('training_iterations', 'eval_every', 'batch_size')
-    for name in positive:
-      if getattr(self, name) <= 0:
-        raise HparamsError(f'--{name}={getattr(self, name)}: must be positive')
     if self.rounds < 0:
       raise HparamsError(f'--rounds={self.rounds}: must be >= 0')
-    if self.learning_rate <= 0:
-      raise HparamsError(f'--learning_rate={self.learning_rate}: must be positive')
-    if not 0 <= self.dropout < 1:
-      raise HparamsError(f'--dropout={self.dropout}: must be in [0, 1)')
-    if not 0 <= self.rewind_iteration <= self.training_iterations:
-      raise HparamsError(f'--rewind_iteration={self.rewind_iteration}: must be in '
-                         f'[0, --training_iterations={self.training_iterations}]')
-    if self.validation_size < 0:
-      raise HparamsError(f'--validation_size={self.validation_size}: must be >= 0')
+    if self.rewind_iteration < 0:
+      raise HparamsError(f'--rewind_iteration={self.rewind_iteration}: must be >= 0')
+    _check_choices(self)
+
+
+GROUPS = {'dataset': DatasetHparams, 'model': ModelHparams, 'training': TrainingHparams,
+          'pruning': PruningHparams}
+
+
+@dataclasses.dataclass(frozen=True)
+class Desc:
+  """Everything that determines a run's results: the four groups and the run's identity."""
+  dataset: DatasetHparams = DatasetHparams()
+  model: ModelHparams = ModelHparams()
+  training: TrainingHparams = TrainingHparams()
+  pruning: PruningHparams = PruningHparams()
+  seed: int = field(0, 'Random seed (initialization, split, data order).')
+  trial: int = field(1, 'Trial number: results go to <output_dir>/trial<T>/.')
+  experiment_name: str = field('lottery', 'Name of the experiment directory in each level.')
+
+  def validate(self) -> 'Desc':
+    """Returns self, or raises HparamsError naming the first bad value."""
+    for group in GROUPS:
+      getattr(self, group).validate()
+    if self.pruning.rewind_iteration > self.training.training_iterations:
+      raise HparamsError(f'--rewind_iteration={self.pruning.rewind_iteration}: must be in '
+                         f'[0, --training_iterations={self.training.training_iterations}]')
     if self.trial < 0:
       raise HparamsError(f'--trial={self.trial}: must be >= 0')
-    for name, allowed in (('optimizer', OPTIMIZERS), ('normalization', NORMALIZATIONS),
-                          ('pruning_rule', PRUNING_RULES), ('pruning_scope', PRUNING_SCOPES)):
-      if getattr(self, name) not in allowed:
-        raise HparamsError(f'--{name}={getattr(self, name)}: expected one of {", ".join(allowed)}')
     if not self.experiment_name or '/' in self.experiment_name:
       raise HparamsError(f'--experiment_name={self.experiment_name!r}: must be a plain name')
     return self
 
-  def replace(self, **changes) -> 'Hparams':
-    return dataclasses.replace(self, **changes)
+  def replace(self, **changes) -> 'Desc':
+    """A copy with flat field names changed, e.g. replace(rounds=3, learning_rate=0.1)."""
+    return from_flat({**to_flat(self), **changes})
 
-  def to_dict(self) -> dict:
-    return dataclasses.asdict(self)
+  def to_dict(self) -> Dict[str, Any]:
+    return to_flat(self)
 
-  def results_key(self) -> dict:
+  def results_key(self) -> Dict[str, Any]:
     """The fields that must match for two runs to share an output directory.
 
     `rounds` is left out so that a finished run can be extended with more rounds.
     """
-    d = self.to_dict()
+    d = to_flat(self)
     d.pop('rounds')
     return d
 
   def describe(self) -> str:
-    """Multi-line, aligned listing for printing at start."""
-    width = max(len(k) for k in self.to_dict())
-    return '\n'.join(f'  {k:<{width}} = {v}' for k, v in self.to_dict().items())
+    """Multi-line listing by group, for printing at start."""
+    flat = to_flat(self)
+    width = max(len(k) for k in flat)
+    lines = []
+    for group, cls in GROUPS.items():
+      lines.append(f'  [{group}]')
+      lines += [f'    {f.name:<{width}} = {flat[f.name]}' for f in dataclasses.fields(cls)]
+    lines += [f'  {name:<{width + 2}} = {flat[name]}' for name, _ in _identity_fields()]
+    return '\n'.join(lines)
 
   def to_json(self) -> str:
-    return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+    return json.dumps(to_flat(self), indent=2, sort_keys=True)
+
+
+def _identity_fields() -> Iterator[Tuple[str, dataclasses.Field]]:
+  for f in dataclasses.fields(Desc):
+    if f.name not in GROUPS:
+      yield f.name, f
+
+
+def leaf_fields() -> Iterator[Tuple[Optional[str], dataclasses.Field]]:
+  """(group name or None, field) for every flat field of a Desc, in order."""
+  for group, cls in GROUPS.items():
+    for f in dataclasses.fields(cls):
+      yield group, f
+  for _, f in _identity_fields():
+    yield None, f
+
+
+def to_flat(desc: Desc) -> Dict[str, Any]:
+  """field name -> value over all groups (the hparams.json form)."""
+  flat = {}
+  for group, f in leaf_fields():
+    flat[f.name] = getattr(getattr(desc, group) if group else desc, f.name)
+  return flat
+
+
+def from_flat(flat: Dict[str, Any]) -> Desc:
+  """A Desc from a flat dict; missing fields take their defaults, unknown keys are ignored."""
+  groups: Dict[str, Dict[str, Any]] = {g: {} for g in GROUPS}
+  top = {}
+  for group, f in leaf_fields():
+    if f.name in flat:
+      (groups[group] if group else top)[f.name] = flat[f.name]
+  return Desc(**{g: cls(**groups[g]) for g, cls in GROUPS.items()}, **top)

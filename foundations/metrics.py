@@ -35,11 +35,19 @@ class Metrics:
     return cls([{k: float(v) for k, v in zip(header, line.split(','))} for line in lines[1:]])
 
   def summary(self) -> Dict[str, float]:
-    """Early stop = iteration of minimum validation loss (test loss if no validation split)."""
+    """The early stop and the accuracies there and at the end.
+
+    Early stop = the iteration of minimum validation loss (test loss when there
+    is no validation split), never iteration 0 (the untrained net). Ties go to
+    the earliest iteration; rows whose loss is NaN (a diverged net) never win.
+    With no finite loss after iteration 0, the early stop is the last row.
+    """
     stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
     losses = self.column(stop_key)
-    losses[0] = np.inf  # iteration 0 is the untrained net, never an early-stop point
-    best = int(np.nanargmin(losses)) if len(losses) > 1 else 0
+    losses[0] = np.nan  # iteration 0 is the untrained net, never an early-stop point
+    finite = ~np.isnan(losses)
+    best = int(np.flatnonzero(finite)[np.argmin(losses[finite])]) if finite.any() \
+        else len(losses) - 1
     return {
         'early_stop_metric': stop_key,
         'early_stop_iteration': int(self.rows[best]['iteration']),

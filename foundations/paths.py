@@ -1,6 +1,6 @@
 """Where an experiment's files go: the reference code's layout.
 
-  <output_dir>/trial<T>/<level>/<experiment_name>/{initial,final,masks}.npz
+  <output_dir>/trial<T>/<level>/<experiment_name>/{initial,final,masks}.npz, final_biases.npz
                                                  /metrics.csv, summary.json, tensorboard/
   <output_dir>/trial<T>/<experiment_name>.hparams.json    (guards against mixing configs)
   <output_dir>/trial<T>/<experiment_name>.results.md      (table of all levels)
@@ -23,6 +23,11 @@ def initial(run_dir: str) -> str:
 
 def final(run_dir: str) -> str:
   return os.path.join(run_dir, 'final.npz')
+
+
+def final_biases(run_dir: str) -> str:
+  """The trained biases (with final.npz, what rebuilds the trained network)."""
+  return os.path.join(run_dir, 'final_biases.npz')
 
 
 def masks(run_dir: str) -> str:

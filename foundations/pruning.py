@@ -116,3 +116,17 @@ def rounds_to_reach(target_percent: float, shapes: Mapping[str, tuple],
       return rounds
     remaining = {n: r - count_to_prune(percents[n], r) for n, r in remaining.items()}
   raise ValueError(f'Pm {target_percent}% is not reached within {max_rounds} rounds')
+
+
+def _layerwise(pruning_hparams, percents, masks, final_weights):
+  return prune_by_percent(percents, masks, final_weights, pruning_hparams.pruning_rule)
+
+
+def _global(pruning_hparams, percents, masks, final_weights):
+  del percents  # one rate for all layers
+  return prune_global(pruning_hparams.prune_percent, masks, final_weights)
+
+
+# The pruning-strategy registry, keyed by hparams.PruningHparams.pruning_scope:
+# (pruning hparams, layer name -> percent, masks, trained kernels) -> new masks.
+STRATEGIES = {'layerwise': _layerwise, 'global': _global}

@@ -38,15 +38,36 @@ def _atomic_write(path: str, write_fn, suffix: str) -> None:
     raise
 
 
+# np.savez stamps each member with the current time; a fixed stamp makes the
+# same arrays give the same bytes, so runs can be compared file by file.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_npz(f, arrays: Mapping[str, np.ndarray]) -> None:
+  with zipfile.ZipFile(f, 'w', zipfile.ZIP_STORED, allowZip64=True) as archive:
+    for name, array in arrays.items():
+      info = zipfile.ZipInfo(name + '.npy', date_time=_ZIP_TIME)
+      with archive.open(info, 'w', force_zip64=True) as member:
+        np.lib.format.write_array(member, array, allow_pickle=False)
+
+
 def save_npz(path: str, arrays: Mapping[str, np.ndarray]) -> None:
-  """Writes `arrays` (name -> ndarray) to `path` atomically (uncompressed npz)."""
+  """Writes `arrays` (name -> ndarray) to `path` atomically (uncompressed npz, as np.savez).
+
+  The bytes depend only on the arrays (names, dtypes, shapes, values, order).
+  """
   arrays = {k: np.asarray(v) for k, v in arrays.items()}
-  _atomic_write(path, lambda f: np.savez(f, **arrays), '.npz')
+  _atomic_write(path, lambda f: _write_npz(f, arrays), '.npz')
 
 
 def save_text(path: str, text: str) -> None:
   """Writes `text` to `path` atomically."""
   _atomic_write(path, lambda f: f.write(text.encode('utf-8')), '.txt')
+
+
+def save_bytes(path: str, data: bytes) -> None:
+  """Writes `data` to `path` atomically."""
+  _atomic_write(path, lambda f: f.write(data), '.bin')
 
 
 def save_json(path: str, obj) -> None:

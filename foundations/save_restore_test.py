@@ -26,15 +26,29 @@ class SaveRestoreTest(absltest.TestCase):
     save_restore.save_npz(path, {'a': np.zeros(3)})
     before = open(path, 'rb').read()
 
-    def crash_midway(f, **unused_arrays):
+    def crash_midway(f, unused_arrays):
       f.write(b'partial')
       raise KeyboardInterrupt()  # as if the process were interrupted mid-write
 
-    with mock.patch.object(np, 'savez', crash_midway):
+    with mock.patch.object(save_restore, '_write_npz', crash_midway):
       with self.assertRaises(KeyboardInterrupt):
         save_restore.save_npz(path, {'a': np.ones(3)})
     self.assertEqual(open(path, 'rb').read(), before)
     self.assertEqual(os.listdir(directory), ['final.npz'])
+
+  def test_same_arrays_same_bytes_readable_by_numpy(self):
+    directory = self.create_tempdir().full_path
+    arrays = {'layer0': np.arange(6, dtype=np.float32).reshape(2, 3), 'layer1': np.ones(4)}
+    first, second = os.path.join(directory, 'a.npz'), os.path.join(directory, 'b.npz')
+    save_restore.save_npz(first, arrays)
+    with mock.patch('time.time', return_value=1e9):  # another moment (2001) changes nothing
+      save_restore.save_npz(second, arrays)
+    self.assertEqual(open(first, 'rb').read(), open(second, 'rb').read())
+    with np.load(first, allow_pickle=False) as data:
+      self.assertEqual(data.files, ['layer0', 'layer1'])
+      np.testing.assert_array_equal(data['layer0'], arrays['layer0'])
+    save_restore.save_npz(second, {**arrays, 'layer1': np.zeros(4)})
+    self.assertNotEqual(open(first, 'rb').read(), open(second, 'rb').read())
 
   def test_errors_are_one_line_and_name_the_file(self):
     directory = self.create_tempdir().full_path

@@ -6,28 +6,36 @@ iterator, and validation + test are evaluated together in one call.
 """
 
 import math
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional, Protocol, Tuple
 
 import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
-from datasets.pipeline import DataSplits
-from foundations.hparams import Hparams
+from foundations.hparams import TrainingHparams
 from foundations.metrics import Metrics
 
 
-def make_optimizer(hp: Hparams) -> keras.optimizers.Optimizer:
+class TrainingData(Protocol):
+  """What the trainer needs of a dataset (datasets.pipeline.DataSplits provides it)."""
+
+  def train_batches(self, batch_size: int, seed: int) -> tf.data.Dataset:
+    """Endless (x [batch, ...], y [batch] int32) batches, reshuffled every epoch."""
+
+  def eval_sets(self) -> List[Optional[Tuple[tf.Tensor, tf.Tensor]]]:
+    """[validation, test] as (x, y) tensors; None for a missing split."""
+
+
+def make_optimizer(hp: TrainingHparams) -> keras.optimizers.Optimizer:
   if hp.optimizer == 'adam':
     return keras.optimizers.Adam(hp.learning_rate)
   return keras.optimizers.SGD(hp.learning_rate)
 
 
-def make_evaluate(model: keras.Model, splits: DataSplits, batch_size: int) -> Callable:
+def make_evaluate(model: keras.Model, data: TrainingData, batch_size: int) -> Callable:
   """A tf.function returning [val_loss, val_acc, test_loss, test_acc] (val nan if absent)."""
-  parts = [(splits.x_val, splits.y_val), (splits.x_test, splits.y_test)]
   # Eager tensors are captured by reference, not baked into the graph.
-  tensors = [None if x is None else (tf.constant(x), tf.constant(y)) for x, y in parts]
+  tensors = data.eval_sets()
 
   def loss_and_accuracy(x, y):
     n = int(x.shape[0])
@@ -80,7 +88,7 @@ def make_train_chunk(model: keras.Model, optimizer, iterator, jit_compile: bool)
   return train_chunk
 
 
-def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
+def train(model: keras.Model, data: TrainingData, hp: TrainingHparams, data_seed: int,
           on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
           eval_batch_size: int = 10000, jit_compile: bool = False,
           snapshot_iteration: Optional[int] = None,
@@ -89,8 +97,8 @@ def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
 
   Args:
     model: a compiled-free keras model mapping x batches to logits.
-    splits: normalized data.
-    hp: hyperparameters (optimizer, learning_rate, batch_size, iterations, eval_every).
+    data: normalized data (see TrainingData).
+    hp: the training hyperparameters.
     data_seed: seed of the training-set shuffling.
     on_eval: called with each metrics row (dict of METRIC_NAMES) as it is recorded.
     eval_batch_size: examples per forward pass during evaluation.
@@ -99,9 +107,9 @@ def train(model: keras.Model, splits: DataSplits, hp: Hparams, data_seed: int,
       taken exactly this many steps (0: before training), e.g. to save the
       weights for late resetting.
   """
-  iterator = iter(splits.train_batches(hp.batch_size, data_seed))
+  iterator = iter(data.train_batches(hp.batch_size, data_seed))
   train_chunk = make_train_chunk(model, make_optimizer(hp), iterator, jit_compile)
-  evaluate = make_evaluate(model, splits, eval_batch_size)
+  evaluate = make_evaluate(model, data, eval_batch_size)
   metrics = Metrics()
 
   def record(iteration, train_loss, train_acc):

@@ -13,8 +13,9 @@ import numpy as np
 
 from foundations import paths
 from foundations.metrics import Metrics
+from lottery import procedures
 
-EXPERIMENTS = ('lottery', 'reinit', 'random_prune', 'one_shot')
+EXPERIMENTS = procedures.names()  # one experiment directory per registered procedure
 
 
 @dataclasses.dataclass

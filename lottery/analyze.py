@@ -1,6 +1,6 @@
 """Analysis of finished experiments: results table, figures and the reproduction report.
 
-  python -m lottery.analyze --output_dir=runs/lenet --network=lenet
+  python -m lottery.analyze --output_dir=runs/lenet --network=lenet300_100
 
 Reads every trial<T>/<level>/<procedure>/summary.json under --output_dir and writes
 into --report_dir (default: <output_dir>/report): results.md, report.md (claims vs
@@ -17,11 +17,12 @@ from absl import flags
 from foundations import save_restore
 from lottery import analysis
 from lottery import figures
+from lottery import networks
 from lottery import report
 
 _OUTPUT_DIR = flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
-_NETWORK = flags.DEFINE_enum('network', 'lenet', ['lenet', 'conv2', 'conv4', 'conv6'],
-                             'Which paper claims to check.')
+_NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
+                             'Which network\'s paper claims to check.')
 _REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
 
 
@@ -37,7 +38,7 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   save_restore.save_text(written[1], report.markdown(rows, network))
   curves = os.path.join(report_dir, 'figure3.png')
   figures.curves_figure(output_dir, rows, curves)
-  pm_path = os.path.join(report_dir, 'figure4.png' if network == 'lenet' else 'figure5.png')
+  pm_path = os.path.join(report_dir, networks.get(network).pm_figure)
   figures.pm_figure(rows, pm_path, f'{network}: iterative pruning and controls')
   return written + [curves, pm_path]
 

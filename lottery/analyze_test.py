@@ -8,8 +8,6 @@ import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
 from lottery import analysis
 from lottery import analyze
-from lottery import controls
-from lottery import lottery_experiment
 from lottery import report
 from lottery import testing_util
 
@@ -23,13 +21,12 @@ class AnalyzeTest(tf.test.TestCase):
 
   def test_reads_two_trials_and_writes_table_report_and_figures(self):
     out = self.create_tempdir().full_path
-    splits, network = testing_util.tiny_splits(), testing_util.tiny_network()
     for trial in (1, 2):
-      hp = testing_util.HP.replace(trial=trial, seed=trial, rounds=2)
-      lottery_experiment.run(hp, splits, network, out, show_progress=False)
-      controls.run('reinit', hp, splits, network, out, [2], show_progress=False)
+      desc = testing_util.DESC.replace(trial=trial, seed=trial, rounds=2)
+      testing_util.run('lottery', out, desc)
+      testing_util.run('reinit', out, desc, level_list=[2])
     report_dir = os.path.join(out, 'report')
-    written = analyze.analyze(out, 'lenet', report_dir)
+    written = analyze.analyze(out, 'lenet300_100', report_dir)
     self.assertEqual(sorted(os.listdir(report_dir)),
                      ['figure3.png', 'figure4.png', 'report.md', 'results.md'])
     for path in written:
@@ -54,7 +51,8 @@ class AnalyzeTest(tf.test.TestCase):
 
   def test_no_results_is_an_error(self):
     with self.assertRaisesRegex(ValueError, 'no finished levels found'):
-      analyze.analyze(self.create_tempdir().full_path, 'lenet', self.create_tempdir().full_path)
+      analyze.analyze(self.create_tempdir().full_path, 'lenet300_100',
+                      self.create_tempdir().full_path)
 
   def test_claims_are_judged_from_the_rows(self):
     rows = [row('lottery', 100.0, 10000, 0.980), row('lottery', 21.1, 6000, 0.984),

@@ -1,7 +1,7 @@
 """Speed benchmark: ms per training step and per validation+test evaluation.
 
   python -m lottery.benchmark                         # LeNet, 1 and 2 threads
-  python -m lottery.benchmark --networks=lenet,conv2,conv4,conv6
+  python -m lottery.benchmark --networks=lenet300_100,conv2,conv4,conv6
 
 Each (network, threads) pair runs in its own process, because TensorFlow's
 thread pools are fixed once the runtime starts. Steps are timed exactly as the
@@ -24,7 +24,8 @@ import time
 from absl import app
 from absl import flags
 
-flags.DEFINE_list('networks', ['lenet'], 'Networks to time: lenet, conv2, conv4, conv6.')
+flags.DEFINE_list('networks', ['lenet300_100'], 'Networks to time (registry names: '
+                  'lenet300_100, conv2, conv4, conv6).')
 flags.DEFINE_list('threads', ['1', '2'], 'Thread counts to time.')
 flags.DEFINE_integer('repeats', 5, 'Timed repetitions (medians are reported).')
 flags.DEFINE_string('worker', None, 'Internal: time this network in this process.')
@@ -32,13 +33,13 @@ FLAGS = flags.FLAGS
 
 
 def network_and_hparams(name):
-  """(lottery.networks.Network, paper Hparams, input shape) for a network name."""
-  if name == 'lenet':
-    from mnist_fc import constants  # pylint: disable=g-import-not-at-top
-    return constants.network_for(constants.PAPER), constants.PAPER, (784,)
-  from cifar_conv import constants  # pylint: disable=g-import-not-at-top
-  hp = constants.paper_hparams(name)
-  return constants.network_for(hp), hp, (32, 32, 3)
+  """(registered Network, its paper Desc, input shape of one example)."""
+  from lottery import networks  # pylint: disable=g-import-not-at-top
+  network = networks.get(name)
+  desc = next(iter(network.presets(0.0).values()))
+  first = network.shapes[next(iter(network.shapes))]
+  shape = (first[0],) if network.flatten else (32, 32, first[2])
+  return network, desc, shape
 
 
 def time_network(name, threads, repeats):
@@ -50,19 +51,20 @@ def time_network(name, threads, repeats):
   from datasets.pipeline import DataSplits  # pylint: disable=g-import-not-at-top
   from foundations import trainer  # pylint: disable=g-import-not-at-top
 
-  network, hp, shape = network_and_hparams(name)
+  network, desc, shape = network_and_hparams(name)
+  hp = desc.training
   rng = np.random.RandomState(0)
 
   def fake(n):
     return rng.rand(n, *shape).astype(np.float32), rng.randint(0, 10, n).astype(np.int32)
 
   splits = DataSplits(*fake(6000), *fake(5000), *fake(10000))
-  model = network.build(0, hp.dropout)
+  model = network.build(0, desc.model.dropout)
   iterator = iter(splits.train_batches(hp.batch_size, seed=0))
   chunk = trainer.make_train_chunk(model, trainer.make_optimizer(hp), iterator,
                                    network.jit_compile)
   evaluate = trainer.make_evaluate(model, splits, network.eval_batch_size)
-  steps = 200 if name == 'lenet' else 5
+  steps = 200 if network.flatten else 5
   steps_t = tf.constant(steps)
   chunk(steps_t)  # trace, compile, warm up
   evaluate()

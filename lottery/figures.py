@@ -15,6 +15,16 @@ from lottery import analysis  # pylint: disable=g-import-not-at-top,wrong-import
 STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange', '--', 'reinit'),
          'random_prune': ('tab:green', ':', 'random pruning'),
          'one_shot': ('tab:purple', '-.', 'one-shot')}
+_SPARE = ('tab:red', 'tab:brown', 'tab:pink', 'tab:olive', 'tab:cyan')
+
+
+def style(experiment: str):
+  """(color, line style, label) of a procedure; procedures without one get a spare color."""
+  if experiment in STYLE:
+    return STYLE[experiment]
+  index = sorted(set(analysis.EXPERIMENTS) - set(STYLE)).index(experiment) \
+      if experiment in analysis.EXPERIMENTS else 0
+  return _SPARE[index % len(_SPARE)], '--', experiment.replace('_', ' ')
 FIGURE3_PM = (100.0, 51.3, 21.1, 7.0, 3.6, 1.9)
 
 
@@ -38,7 +48,7 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
       iterations = runs[0].column('iteration')
       accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
       label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
-      ax.plot(iterations, accuracy, STYLE[experiment][1], color=color, label=label)
+      ax.plot(iterations, accuracy, style(experiment)[1], color=color, label=label)
       later = accuracy[iterations >= 0.1 * iterations[-1]]
       lows.append(later.min())
       highs.append(later.max())
@@ -62,7 +72,8 @@ def pm_figure(rows: List[analysis.Row], path: str, title: str) -> None:
   Lines are means over trials, shaded bands span min to max.
   """
   fig, (ax_stop, ax_acc) = plt.subplots(1, 2, figsize=(11, 4.2))
-  for experiment, (color, style, label) in STYLE.items():
+  for experiment in analysis.EXPERIMENTS:
+    color, line, label = style(experiment)
     exp_rows = sorted((r for r in rows if r.experiment == experiment),
                       key=lambda r: -r.percent_remaining)
     if not exp_rows:
@@ -70,7 +81,7 @@ def pm_figure(rows: List[analysis.Row], path: str, title: str) -> None:
     pm = np.array([r.percent_remaining for r in exp_rows])
     for ax, attr, scale in ((ax_stop, 'early_stop', 1), (ax_acc, 'accuracy_at_early_stop', 100)):
       stats = [getattr(r, attr) for r in exp_rows]
-      ax.plot(pm, [s.mean * scale for s in stats], style, marker='o', ms=3, color=color,
+      ax.plot(pm, [s.mean * scale for s in stats], line, marker='o', ms=3, color=color,
               label=label)
       ax.fill_between(pm, [s.min * scale for s in stats], [s.max * scale for s in stats],
                       color=color, alpha=0.2)

@@ -7,11 +7,10 @@ Accuracies are test accuracy at the early-stop iteration unless a claim says "at
 from typing import Callable, List, Optional, Tuple
 
 from lottery import analysis
+from lottery import networks
 from lottery.analysis import Row
 
 Claim = Tuple[str, str, Callable[[List[Row]], Optional[Tuple[str, bool]]]]
-# Unpruned validation accuracy (appendix H) of the conv nets, in %.
-CONV_UNPRUNED = {'conv2': 67.6, 'conv4': 74.9, 'conv6': 79.1}
 
 
 def _pair(rows, pm_a, pm_b, exp_a='lottery', exp_b='lottery'):
@@ -110,14 +109,16 @@ LENET_CLAIMS: List[Claim] = [
 ]
 
 
-def _conv_claims(network: str) -> List[Claim]:
+def _conv_claims(network: networks.Network) -> List[Claim]:
+  paper = network.paper
+
   def unpruned(rows):
     dense = analysis.find(rows, 'lottery', 100.0)
     if dense is None:
       return None
     # Validation accuracy is not in the aggregated rows; test accuracy stands in for it.
     acc = 100 * dense.accuracy_at_early_stop.mean
-    return f'{acc:.1f}% (test)', abs(acc - CONV_UNPRUNED[network]) <= 2.0
+    return f'{acc:.1f}% (test)', abs(acc - paper['unpruned_val_accuracy']) <= 2.0
 
   def above_unpruned(rows):
     dense = analysis.find(rows, 'lottery', 100.0)
@@ -127,15 +128,19 @@ def _conv_claims(network: str) -> List[Claim]:
     ok = [r.accuracy_at_early_stop.mean >= dense.accuracy_at_early_stop.mean for r in tickets]
     return f'{sum(ok)} of {len(ok)} levels', all(ok)
 
-  return [(f'{network}: unpruned accuracy', f'{CONV_UNPRUNED[network]}% (validation)', unpruned),
-          (f'{network}: tickets above unpruned while Pm > 2%', 'all levels', above_unpruned),
-          (f'{network}: best test-accuracy gain', '+3.4 / +3.5 / +3.3 pp (conv2/4/6)',
+  name = network.name
+  return [(f'{name}: unpruned accuracy', f'{paper["unpruned_val_accuracy"]}% (validation)',
+           unpruned),
+          (f'{name}: tickets above unpruned while Pm > 2%', 'all levels', above_unpruned),
+          (f'{name}: best test-accuracy gain',
+           f'+{paper["best_gain_pp"]} pp at Pm {paper["best_gain_pm"]}%',
            _best_final_gain)]
 
 
-def markdown(rows: List[Row], network: str = 'lenet') -> str:
-  """The claims table: claim | paper | measured | holds."""
-  claims = LENET_CLAIMS if network == 'lenet' else _conv_claims(network)
+def markdown(rows: List[Row], network: str = 'lenet300_100') -> str:
+  """The claims table of a registered network: claim | paper | measured | holds."""
+  entry = networks.get(network)
+  claims = LENET_CLAIMS if entry.claims == 'lenet' else _conv_claims(entry)
   lines = ['| claim | paper | measured | holds |', '|---|---|---|---|']
   for claim, paper, measure in claims:
     result = measure(rows)

@@ -1,12 +1,14 @@
-"""Shared absl-flag runner for the lottery experiments (mnist_fc, cifar_conv).
+"""The command-line runners: the lottery experiment, and any other procedure over a lottery run.
 
-Each experiment package supplies only its constants: presets, networks and
-dataset. Flags left unset take the preset's value.
+An experiment package's runner file only selects registry entries:
 
-Presets are either a fixed dict (mnist_fc: name -> Hparams) or a function of
-no arguments returning that dict, called once the flags are parsed, so that
-the presets may depend on the package's own flags (cifar_conv: --network and
---dropout pick the paper's values for that network and variant).
+  mnist_fc.runners.train        -> main_train(argv, networks=('lenet300_100',))
+  mnist_fc.runners.reinitialize -> main_procedure(argv, 'reinit')
+
+Hyperparameter flags are generated from foundations.hparams (one per field);
+those left unset take the preset's value. Parsing (`parse_train`,
+`parse_procedure`) is a plain function of argv and loads no TensorFlow, so bad
+input is refused in well under a second, with one `error:` line and exit 1.
 """
 
 import os
@@ -14,86 +16,186 @@ import os
 os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')  # before TF is imported anywhere
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
-import sys  # pylint: disable=g-import-not-at-top
-from typing import Callable, Iterable, Mapping, Optional, Union
+import dataclasses  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
+import json  # pylint: disable=g-import-not-at-top,wrong-import-position
+import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
+from typing import List, Optional, Sequence  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-from absl import flags
+from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-FLAGS = flags.FLAGS
-SMALLEST_FIGURE3_PM = 1.9  # the paper's smallest LeNet ticket in Figure 3 (18 rounds at 20%)
+from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import pruning  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-# Flags that map one-to-one onto Hparams fields; None means "the preset's value".
-_HPARAM_FLAGS = {
-    'prune_percent': (flags.DEFINE_float, 'Percent of surviving weights pruned per round in '
-                      'fully-connected hidden layers.'),
-    'output_prune_percent': (flags.DEFINE_float, 'Percent pruned per round in the output layer '
-                             '(default: half of --prune_percent).'),
-    'rounds': (flags.DEFINE_integer, 'Pruning rounds; levels 0..rounds are trained (default: '
-               f'enough to reach Pm <= {SMALLEST_FIGURE3_PM}%).'),
-    'training_iterations': (flags.DEFINE_integer, 'Training iterations per level.'),
-    'eval_every': (flags.DEFINE_integer, 'Evaluate validation and test every this many iterations.'),
-    'batch_size': (flags.DEFINE_integer, 'Training batch size.'),
-    'learning_rate': (flags.DEFINE_float, 'Learning rate.'),
-    'optimizer': (flags.DEFINE_string, 'adam or sgd.'),
-    'validation_size': (flags.DEFINE_integer, 'Training examples held out for validation.'),
-    'pruning_rule': (flags.DEFINE_string, 'exact (prune round(p*n)) or reference (TF1 cutoff).'),
-    'rewind_iteration': (flags.DEFINE_integer, 'Late resetting: reset survivors to their values '
-                         'at this iteration of level 0 instead of theta_0 (0: theta_0).'),
-    'seed': (flags.DEFINE_integer, 'Random seed (initialization, split, data order).'),
-    'trial': (flags.DEFINE_integer, 'Trial number: results go to <output_dir>/trial<T>/.'),
-    'experiment_name': (flags.DEFINE_string, 'Name of the experiment directory in each level.'),
-}
+TRAIN_USAGE = """
+Lottery-ticket experiment: train, prune by magnitude, reset survivors to theta_0, retrain.
 
+  python -m {module} [--flags]
 
-# preset name -> Hparams, or a no-argument function returning it (see the module doc).
-Presets = Union[Mapping[str, object], Callable[[], Mapping[str, object]]]
+Results: <output_dir>/trial<T>/<level>/<experiment_name>/. Rerun the same
+command to resume an interrupted run; raise --rounds to extend a finished one.
+"""
+
+PROCEDURE_USAGE = """
+{procedure}: {doc}.
+
+  python -m {module} --output_dir=runs --levels=3,7
+
+Reads the lottery run in --output_dir (its recorded hyperparameters,
+trial<T>/<source_experiment>.hparams.json) and writes
+<output_dir>/trial<T>/<level>/{procedure}/.
+"""
 
 
-def define_flags(presets: Iterable[str], extra_hparam_flags=(),
-                 help_defaults: Optional[Mapping[str, object]] = None) -> None:
-  """Defines the common flags.
+@dataclasses.dataclass
+class Invocation:
+  """A parsed command line: the run's description and the flags that do not change results.
 
-  Args:
-    presets: the preset names --preset accepts (a name -> Hparams dict will do).
-    extra_hparam_flags: more (name, definer, help) triples of flags that
-      override the Hparams field of that name (e.g. conv_prune_percent).
-    help_defaults: label -> Hparams whose values each flag's help lists as its
-      defaults (default: `presets`, when it is a dict).
+  help: the help text when --help was given (nothing else is then set).
+  levels: levels to run (procedures; None: the procedure's default).
   """
-  if help_defaults is None:
-    help_defaults = presets if isinstance(presets, Mapping) else {}
-  flags.DEFINE_string('preset', 'paper', f'Hyperparameter preset: {"|".join(presets)}.')
-  for name, definer, help_text in extra_hparam_flags:
-    _HPARAM_FLAGS[name] = (definer, help_text)
-  for name, (definer, help_text) in _HPARAM_FLAGS.items():
-    defaults = ', '.join(f'{p}: {getattr(hp, name)}' for p, hp in help_defaults.items()
-                         if hasattr(hp, name) and name != 'rounds')
-    definer(name, None, f'{help_text} [{defaults}]' if defaults else help_text)
-  flags.DEFINE_enum('pruning', None, ['layerwise', 'global'],
-                    'Layer-wise (each layer by its own rate) or global magnitude pruning.')
-  flags.DEFINE_string('output_dir', 'runs', 'Root directory of the results.')
-  flags.DEFINE_string('data_dir', None, 'Dataset cache directory (default: $LTH_DATA_DIR or '
-                      '~/.cache/lottery_ticket/data).')
-  flags.DEFINE_integer('threads', 1, 'CPU threads TensorFlow may use (1 per process is fastest '
-                       'per core; run trials in separate processes to use more cores).')
-  flags.DEFINE_boolean('progress', True, 'Show training progress.')
+  desc: Optional[hparams.Desc] = None
+  preset: str = ''
+  output_dir: str = 'runs'
+  data_dir: Optional[str] = None
+  threads: int = 1
+  progress: bool = True
+  procedure: str = 'lottery'
+  source_experiment: str = 'lottery'
+  levels: Optional[List[int]] = None
+  help: str = ''
 
 
-def resolve_hparams(presets: Presets):
-  """The preset named by --preset, overridden by every hparam flag that was set."""
-  from foundations.hparams import HparamsError  # pylint: disable=g-import-not-at-top
-  if callable(presets):
-    presets = presets()  # may raise HparamsError for a bad value of the flags it reads
-  if FLAGS.preset not in presets:
-    raise HparamsError(f'--preset={FLAGS.preset}: expected one of {", ".join(presets)}')
-  hp = presets[FLAGS.preset]
-  changes = {n: FLAGS[n].value for n in _HPARAM_FLAGS if FLAGS[n].value is not None}
-  if FLAGS.pruning is not None:
-    changes['pruning_scope'] = FLAGS.pruning
-  if 'prune_percent' in changes and 'output_prune_percent' not in changes:
-    changes['output_prune_percent'] = changes['prune_percent'] / 2
-  changes.pop('rounds', None)  # resolved once the network's shapes are known
-  return hp.replace(**changes).validate()
+class InputError(ValueError):
+  """Bad flags, or no lottery run to work on; the message is one line."""
+
+
+def _common(fv, parsed: Invocation) -> Invocation:
+  if fv['threads'].value <= 0:
+    raise InputError(f'--threads={fv["threads"].value}: must be positive')
+  return dataclasses.replace(parsed, output_dir=fv['output_dir'].value,
+                             data_dir=fv['data_dir'].value, threads=fv['threads'].value,
+                             progress=fv['progress'].value)
+
+
+def train_flags(network_names: Sequence[str], fv: Optional[flags.FlagValues] = None
+                ) -> flags.FlagValues:
+  """The common flags, --preset and a flag per hyperparameter (help lists the presets' values)."""
+  fv = fv or flags.FlagValues()
+  cli.define_common(fv)
+  entries = [networks.get(n) for n in network_names]
+  preset_names = list(entries[0].presets(0.0))
+  flags.DEFINE_string('preset', preset_names[0], f'Hyperparameter preset: {"|".join(preset_names)}.',
+                      flag_values=fv)
+  defaults = {}
+  for e in entries:
+    for p, d in e.presets(0.0).items():
+      label = p if len(entries) == 1 else e.name if len(preset_names) == 1 else f'{e.name} {p}'
+      defaults[label] = d
+  cli.define_hparam_flags(fv, help_defaults=defaults)
+  return fv
+
+
+def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.Desc:
+  """The preset of --network/--dropout/--preset, overridden by every hparam flag given.
+
+  Without --rounds, the rounds are the network's default depth (its smallest_pm).
+  """
+  network_name = fv['network'].value or network_names[0]
+  if network_name not in network_names:
+    raise hparams.HparamsError(f'--network={network_name}: expected one of '
+                               f'{", ".join(network_names)}')
+  network = networks.get(network_name)
+  presets = network.presets(fv['dropout'].value or 0.0)
+  if fv['preset'].value not in presets:
+    raise hparams.HparamsError(f'--preset={fv["preset"].value}: expected one of '
+                               f'{", ".join(presets)}')
+  overrides = cli.hparam_overrides(fv)
+  desc = presets[fv['preset'].value].replace(**overrides)
+  if 'rounds' not in overrides:
+    desc.validate()
+    try:
+      rounds = pruning.rounds_to_reach(network.smallest_pm, network.shapes,
+                                       network.layer_percents(desc.pruning))
+    except ValueError:
+      raise hparams.HparamsError(
+          f'--prune_percent={desc.pruning.prune_percent}: the default --rounds prunes until Pm '
+          f'<= {network.smallest_pm}%, which these rates never reach; give --rounds') from None
+    desc = desc.replace(rounds=rounds)
+  return desc.validate()
+
+
+def parse_train(argv: Sequence[str], network_names: Sequence[str],
+                module: str = 'lottery.runner') -> Invocation:
+  """argv -> Invocation of the lottery experiment; raises UsageError/HparamsError/InputError."""
+  fv = train_flags(network_names)
+  cli.parse(fv, argv)
+  if fv['help'].value:
+    return Invocation(help=cli.help_text(fv, TRAIN_USAGE.format(module=module)))
+  parsed = _common(fv, Invocation())
+  return dataclasses.replace(parsed, desc=resolve_desc(fv, network_names),
+                             preset=fv['preset'].value)
+
+
+def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
+  fv = flags.FlagValues()
+  cli.define_common(fv)
+  if procedure is None:
+    flags.DEFINE_string('procedure', None, f'Procedure: {"|".join(procedures.names())}.',
+                        flag_values=fv)
+  flags.DEFINE_integer('trial', 1, 'Trial of the lottery run.', flag_values=fv)
+  flags.DEFINE_string('source_experiment', 'lottery', 'Experiment name of the lottery run.',
+                      flag_values=fv)
+  flags.DEFINE_list('levels', None, 'Levels to run, e.g. 3,7 (default: reinit and random_prune: '
+                    'every level the lottery run has finished; others: levels 1..its --rounds).',
+                    flag_values=fv)
+  return fv
+
+
+def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
+  """The description recorded by the lottery run (fields added since then take their defaults)."""
+  path = paths.hparams(output_dir, trial, source)
+  if not os.path.exists(path):
+    raise InputError(f'{path}: no lottery run found; run the train runner with this '
+                     '--output_dir and --trial first')
+  try:
+    with open(path) as f:
+      return hparams.from_flat(json.load(f)).validate()
+  except (ValueError, TypeError) as e:
+    raise InputError(f'{path}: unreadable hyperparameters ({e})') from e
+
+
+def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
+                    module: str = 'lottery.run') -> Invocation:
+  """argv -> Invocation of a procedure over a lottery run (reads its hparams.json)."""
+  fv = procedure_flags(procedure)
+  cli.parse(fv, argv)
+  name = procedure or fv['procedure'].value
+  if fv['help'].value:
+    doc = procedures.get(name).doc if name in procedures.names() else 'any registered procedure'
+    return Invocation(help=cli.help_text(fv, PROCEDURE_USAGE.format(
+        procedure=name or '<procedure>', doc=doc, module=module)))
+  if name is None:
+    raise InputError(f'--procedure is required: one of {", ".join(procedures.names())}')
+  try:
+    procedures.get(name)
+  except ValueError as e:
+    raise InputError(str(e)) from None
+  parsed = _common(fv, Invocation(procedure=name, source_experiment=fv['source_experiment'].value))
+  levels = None
+  if fv['levels'].value:
+    text = ','.join(fv['levels'].value)
+    try:
+      levels = [int(level) for level in fv['levels'].value]
+    except ValueError:
+      raise InputError(f'--levels={text}: expected integers') from None
+    if any(level < 0 for level in levels):
+      raise InputError(f'--levels={text}: levels must be >= 0')
+  desc = load_source_desc(parsed.output_dir, fv['trial'].value, parsed.source_experiment)
+  return dataclasses.replace(parsed, desc=desc, levels=levels)
 
 
 def configure_tensorflow(threads: int) -> None:
@@ -104,65 +206,86 @@ def configure_tensorflow(threads: int) -> None:
   tf.config.experimental.enable_op_determinism()
 
 
-def main(presets: Presets, network_for: Callable, load_splits: Callable) -> int:
-  """Runs the lottery experiment described by the flags; returns the exit code.
+def load_data(desc: hparams.Desc, network, data_dir: Optional[str]):
+  """The verified raw dataset -> normalized DataSplits with the run's validation hold-out."""
+  from datasets import pipeline, registry  # pylint: disable=g-import-not-at-top
+  from lottery import seeds  # pylint: disable=g-import-not-at-top
+  d = desc.dataset
+  raw = registry.load_raw(d.dataset, data_dir)
+  return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test, raw.y_test,
+                              d.validation_size,
+                              seeds.derive(desc.seed, desc.trial, 'validation_split'),
+                              d.normalization, network.flatten)
 
-  Args:
-    presets: preset name -> Hparams, or a function returning that (see the module doc).
-    network_for: Hparams -> lottery.networks.Network.
-    load_splits: (Hparams, data_dir) -> datasets.pipeline.DataSplits.
-  """
-  from foundations.hparams import HparamsError  # pylint: disable=g-import-not-at-top
-  try:
-    if FLAGS.threads <= 0:
-      raise HparamsError(f'--threads={FLAGS.threads}: must be positive')
-    hp = resolve_hparams(presets)
-  except HparamsError as e:  # reported before TensorFlow loads, which takes seconds
-    print(f'error: {e}', file=sys.stderr)
-    return 1
+
+def _errors():
   from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
-  from foundations import masked_layers, paths, pruning  # pylint: disable=g-import-not-at-top
   from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
-  from lottery import lottery_experiment, networks, seeds  # pylint: disable=g-import-not-at-top
-  try:
-    configure_tensorflow(FLAGS.threads)
-    network = network_for(hp)
-    if FLAGS.rounds is not None:
-      rounds = FLAGS.rounds
-    else:
-      template = network.build(seeds.derive(hp.seed, hp.trial, 'model'), hp.dropout)
-      shapes = {n: tuple(l.kernel.shape)
-                for n, l in masked_layers.masked_layers(template).items()}
-      rounds = pruning.rounds_to_reach(SMALLEST_FIGURE3_PM, shapes,
-                                       networks.layer_percents(hp, network))
-    hp = hp.replace(rounds=rounds).validate()
-    print(f'Hyperparameters (preset {FLAGS.preset}):\n{hp.describe()}')
-    print(f'Output: {os.path.abspath(paths.trial(FLAGS.output_dir, hp.trial))}'
-          f'/<level>/{hp.experiment_name}/', flush=True)
-    splits = load_splits(hp, FLAGS.data_dir)
-    summaries = lottery_experiment.run(hp, splits, network, FLAGS.output_dir,
-                                       show_progress=FLAGS.progress)
-  except (HparamsError, NpzError, DatasetError, lottery_experiment.ResultsMismatchError) as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  from lottery import reporting  # pylint: disable=g-import-not-at-top
+  from lottery import levels  # pylint: disable=g-import-not-at-top
+  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError,
+          levels.ResultsMismatchError, procedures.MissingSourceError)
+
+
+def execute(inv: Invocation) -> int:
+  """Runs a parsed invocation; returns the exit code (errors are one line on stderr)."""
+  from lottery import levels, reporting  # pylint: disable=g-import-not-at-top
+  desc, procedure = inv.desc, procedures.get(inv.procedure)
+  name = levels.experiment_name(procedure, desc)
+  what = 'Hyperparameters' + (f' (preset {inv.preset})' if inv.preset else
+                              f' of {paths.trial(inv.output_dir, desc.trial)}/<level>/'
+                              f'{inv.source_experiment}')
+  print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
+  print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
+        flush=True)
+  configure_tensorflow(inv.threads)
+  network = networks.get(desc.model.network)
+  data = load_data(desc, network, inv.data_dir)
+
+  def on_level(level, summary, resumed):
+    del level
+    print(reporting.level_line(summary) + ('  (finished earlier, kept)' if resumed else ''),
+          flush=True)
+
+  summaries = levels.run(procedure, desc, data, network, inv.output_dir, inv.levels,
+                         inv.source_experiment, inv.progress, on_level)
+  if not summaries:
+    raise InputError(f'{paths.trial(inv.output_dir, desc.trial)}: the '
+                     f'{inv.source_experiment!r} run has no finished level')
   print('\n' + reporting.table(summaries), end='')
-  print(f'Table saved to {paths.results_table(FLAGS.output_dir, hp.trial, hp.experiment_name)}')
+  print(f'Table saved to {paths.results_table(inv.output_dir, desc.trial, name)}')
   return 0
 
 
-def load_splits_for(flatten: bool) -> Callable:
-  """load_splits(hp, data_dir) for `main`: the verified raw dataset -> DataSplits."""
+def _main(parse) -> int:
+  errors = (cli.UsageError, hparams.HparamsError, InputError)
+  try:
+    inv = parse()
+  except errors as e:  # reported before TensorFlow loads, which takes seconds
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if inv.help:
+    print(inv.help)
+    return 0
+  try:
+    return execute(inv)
+  except _errors() as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
 
-  def load_splits(hp, data_dir):
-    from datasets import pipeline, registry  # pylint: disable=g-import-not-at-top
-    raw = registry.load_raw(hp.dataset, data_dir)
-    return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test, raw.y_test,
-                                hp.validation_size, _split_seed(hp), hp.normalization, flatten)
 
-  return load_splits
+def main_train(argv: Sequence[str], network_names: Sequence[str], module: str) -> int:
+  """The lottery experiment for one of `network_names` (the first is the default)."""
+  return _main(lambda: parse_train(argv, network_names, module))
 
 
-def _split_seed(hp) -> int:
-  from lottery import seeds  # pylint: disable=g-import-not-at-top
-  return seeds.derive(hp.seed, hp.trial, 'validation_split')
+def main_procedure(argv: Sequence[str], procedure: Optional[str], module: str) -> int:
+  """`procedure` (None: the --procedure flag) over a finished lottery run."""
+  return _main(lambda: parse_procedure(argv, procedure, module))
+
+
+def run_train(network_names: Sequence[str], module: str) -> None:
+  sys.exit(main_train(sys.argv, network_names, module))
+
+
+def run_procedure(procedure: Optional[str], module: str) -> None:
+  sys.exit(main_procedure(sys.argv, procedure, module))

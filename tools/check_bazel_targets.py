@@ -7,12 +7,16 @@ collects the `py_test` rules' `name` and `srcs`.
 
 A test file `foo_test.py` counts as covered when
   * its file name appears in some py_test's `srcs`, or
-  * a py_test named `foo_test` has no `srcs` (so Bazel's default applies).
+  * a py_test named `foo_test` has no `srcs` (so Bazel's default applies), or
+  * a list comprehension makes a py_test per file of `glob([...])` (e.g.
+    `[py_test(name = t[:-3], srcs = [t]) for t in glob(["*_test.py"])]`) and
+    the file matches one of the glob's patterns.
 
 Usage: python -m tools.check_bazel_targets [--root=DIR]
 """
 
 import ast
+import fnmatch
 import os
 import re
 import sys
@@ -110,9 +114,32 @@ def _parse_py_tests_by_regex(build_text):
     return rules
 
 
-def covered_test_files(build_text):
-    """The set of test file names that the BUILD text's py_tests cover."""
+def glob_test_patterns(build_text):
+    """Patterns of `[py_test(...) for x in glob([patterns])]` comprehensions in a BUILD file."""
+    try:
+        tree = ast.parse(build_text)
+    except SyntaxError:
+        return []
+    patterns = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ListComp) and _is_py_test_call(node.elt)):
+            continue
+        for gen in node.generators:
+            it = gen.iter
+            if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                    and it.func.id == "glob" and it.args):
+                patterns.extend(_string_list(it.args[0]) or [])
+    return patterns
+
+
+def covered_test_files(build_text, dir_files=()):
+    """The set of test file names that the BUILD text's py_tests cover.
+
+    dir_files: the directory's file names, matched against glob comprehensions.
+    """
     covered = set()
+    for pattern in glob_test_patterns(build_text):
+        covered.update(f for f in dir_files if fnmatch.fnmatch(f, pattern))
     for name, srcs in parse_py_tests(build_text):
         if srcs is None:
             covered.add(name + ".py")
@@ -152,7 +179,7 @@ def find_uncovered_tests(root):
                 with open(os.path.join(dirpath, build_name)) as f:
                     build_text = f.read()
                 break
-        covered = covered_test_files(build_text)
+        covered = covered_test_files(build_text, filenames)
         uncovered.extend(os.path.join(rel_dir, t) for t in tests
                          if t not in covered)
     return sorted(uncovered)

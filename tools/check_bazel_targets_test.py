@@ -75,6 +75,14 @@ class FindUncoveredTest(absltest.TestCase):
         self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),
                          [])
 
+    def test_glob_comprehension_covers_matching_files_only(self):
+        _write(self.root, "pkg/BUILD",
+               '[py_test(name = t[:-3], srcs = [t]) for t in glob(["a*_test.py"])]\n')
+        for name in ("a_test.py", "ab_test.py", "b_test.py"):
+            _write(self.root, "pkg/" + name)
+        self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),
+                         ["pkg/b_test.py"])
+
     def test_directory_without_build_file(self):
         _write(self.root, "a/b/deep_test.py")
         _write(self.root, "top_test.py")

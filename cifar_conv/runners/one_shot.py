@@ -1,21 +1,5 @@
-"""Conv-2/4/6 on CIFAR-10. One-shot pruning: the unpruned run's final weights pruned in a single
-step to the per-layer counts that <level> iterative rounds leave, reset to theta_0.
-
-  python -m cifar_conv.runners.one_shot --output_dir=runs --levels=3,7
-
-Reads the lottery run (same --output_dir and --trial) and its recorded
-hyperparameters; writes <output_dir>/trial<T>/<level>/one_shot/.
-"""
-
-from lottery import control_runner  # sets TF_USE_LEGACY_KERAS before TensorFlow loads
-
-from absl import app  # pylint: disable=g-import-not-at-top,g-bad-import-order
-from absl import flags  # pylint: disable=g-import-not-at-top,g-bad-import-order
-
-from cifar_conv import constants  # pylint: disable=g-import-not-at-top
-
-control_runner.define_flags()
-flags.adopt_module_key_flags(control_runner)  # so --help lists them
+"""Conv-2/4/6: one-shot pruning of the unpruned net's trained weights, reset to theta_0."""
+from lottery import runner
 
 if __name__ == '__main__':
-  app.run(control_runner.app_main('one_shot', constants.network_for, flatten=False))
+  runner.run_procedure('one_shot', 'cifar_conv.runners.one_shot')

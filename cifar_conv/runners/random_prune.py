@@ -1,21 +1,5 @@
-"""Conv-2/4/6 on CIFAR-10. Random pruning control: a random mask with each level's per-layer
-counts, reset to the original theta_0.
-
-  python -m cifar_conv.runners.random_prune --output_dir=runs --levels=3,7
-
-Reads the lottery run (same --output_dir and --trial) and its recorded
-hyperparameters; writes <output_dir>/trial<T>/<level>/random_prune/.
-"""
-
-from lottery import control_runner  # sets TF_USE_LEGACY_KERAS before TensorFlow loads
-
-from absl import app  # pylint: disable=g-import-not-at-top,g-bad-import-order
-from absl import flags  # pylint: disable=g-import-not-at-top,g-bad-import-order
-
-from cifar_conv import constants  # pylint: disable=g-import-not-at-top
-
-control_runner.define_flags()
-flags.adopt_module_key_flags(control_runner)  # so --help lists them
+"""Conv-2/4/6: random pruning control (random mask, same counts, theta_0) over a lottery run."""
+from lottery import runner
 
 if __name__ == '__main__':
-  app.run(control_runner.app_main('random_prune', constants.network_for, flatten=False))
+  runner.run_procedure('random_prune', 'cifar_conv.runners.random_prune')

@@ -23,7 +23,8 @@ def run(*args):
 class RunnerFlagsTest(absltest.TestCase):
 
   def test_help_lists_flags(self):
-    result = run('--help')  # absl exits 1 after printing help
+    result = run('--help')
+    self.assertEqual(result.returncode, 0, result.stderr)
     for flag in ('--prune_percent', '--output_prune_percent', '--rounds', '--training_iterations',
                  '--eval_every', '--batch_size', '--learning_rate', '--output_dir', '--data_dir',
                  '--trial', '--seed', '--preset'):

@@ -1,4 +1,4 @@
-"""The iterative lottery loop on a tiny generated problem: files, counts, reset, resume."""
+"""Running a procedure's levels on a tiny generated problem: files, counts, reset, resume."""
 
 import os
 
@@ -10,38 +10,40 @@ import tensorflow as tf
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-from lottery import lottery_experiment
+from lottery import levels
 from lottery import testing_util
 
-SHAPES, PERCENTS, HP = testing_util.SHAPES, testing_util.PERCENTS, testing_util.HP
+SHAPES, PERCENTS, DESC = testing_util.SHAPES, testing_util.PERCENTS, testing_util.DESC
 
 
 class Interrupt(Exception):
   pass
 
 
-class LotteryExperimentTest(tf.test.TestCase):
+def load(output_dir, level, what, name='lottery'):
+  return save_restore.load_npz(getattr(paths, what)(paths.run(output_dir, 1, level, name)),
+                               None if what == 'final_biases' else SHAPES)
 
-  def run_experiment(self, output_dir, hp=HP):
-    return lottery_experiment.run(hp, testing_util.tiny_splits(), testing_util.tiny_network(),
-                                  output_dir, show_progress=False)
 
-  def load(self, output_dir, level, what):
-    run_dir = paths.run(output_dir, 1, level, 'lottery')
-    return save_restore.load_npz(getattr(paths, what)(run_dir), SHAPES)
+class LotteryLevelsTest(tf.test.TestCase):
+  """Reads the shared tiny run (levels 0..3); tests that write use their own directories."""
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.shared = testing_util.shared_run()
 
   def test_levels_write_files_reset_to_theta0_and_prune_exact_counts(self):
-    out = self.create_tempdir().full_path
-    summaries = self.run_experiment(out)
-    self.assertEqual([s['level'] for s in summaries], [0, 1, 2, 3])
-    initial0 = self.load(out, 0, 'initial')
+    out = self.shared
+    initial0 = load(out, 0, 'initial')
     previous = None
     for level in range(4):
       run_dir = paths.run(out, 1, level, 'lottery')
-      for name in ('initial.npz', 'final.npz', 'masks.npz', 'metrics.csv', 'summary.json'):
+      for name in ('initial.npz', 'final.npz', 'final_biases.npz', 'masks.npz', 'metrics.csv',
+                   'summary.json'):
         self.assertTrue(os.path.exists(os.path.join(run_dir, name)), (level, name))
       self.assertTrue(os.listdir(paths.tensorboard(run_dir)))
-      initial, masks, final = (self.load(out, level, w) for w in ('initial', 'masks', 'final'))
+      initial, masks, final = (load(out, level, w) for w in ('initial', 'masks', 'final'))
       for name, shape in SHAPES.items():
         np.testing.assert_array_equal(initial[name], initial0[name])
         self.assertEqual(int(masks[name].sum()),
@@ -49,9 +51,11 @@ class LotteryExperimentTest(tf.test.TestCase):
         self.assertTrue(np.all(final[name][masks[name] == 0] == 0))
         if previous is not None:
           self.assertTrue(np.all(masks[name] <= previous[name]))
+      self.assertEqual({k: v.shape for k, v in load(out, level, 'final_biases').items()},
+                       {'layer0': (12,), 'layer1': (8,), 'layer2': (4,)})
       previous = masks
-      self.assertAlmostEqual(summaries[level]['percent_remaining'],
-                             pruning.percent_remaining(masks))
+      with open(paths.summary(run_dir)) as f:
+        self.assertIn(f'"percent_remaining": {pruning.percent_remaining(masks)}', f.read())
     metrics = open(paths.metrics(paths.run(out, 1, 3, 'lottery'))).read().splitlines()
     self.assertEqual(metrics[0], 'iteration,train_loss,train_accuracy,val_loss,val_accuracy,'
                                  'test_loss,test_accuracy')
@@ -59,62 +63,57 @@ class LotteryExperimentTest(tf.test.TestCase):
     self.assertTrue(os.path.exists(paths.results_table(out, 1, 'lottery')))
 
   def test_interrupted_run_resumes_and_matches_uninterrupted(self):
-    reference_dir = self.create_tempdir().full_path
-    self.run_experiment(reference_dir)
-
     out = self.create_tempdir().full_path
-    original = lottery_experiment.make_level_trainer
+    original = levels.make_train_level
 
-    def crashing_trainer(*args, **kwargs):
-      train_model = original(*args, **kwargs)
+    def crashing(*args, **kwargs):
+      train_level = original(*args, **kwargs)
 
-      def train(model, level, run_dir):
+      def train(start, level, run_dir):
         if level == 2:
           raise Interrupt()
-        return train_model(model, level, run_dir)
+        return train_level(start, level, run_dir)
       return train
 
-    lottery_experiment.make_level_trainer = crashing_trainer
+    levels.make_train_level = crashing
     try:
       with self.assertRaises(Interrupt):
-        self.run_experiment(out)
+        testing_util.run('lottery', out)
     finally:
-      lottery_experiment.make_level_trainer = original
+      levels.make_train_level = original
     finished = [paths.final(paths.run(out, 1, level, 'lottery')) for level in (0, 1)]
     mtimes = [os.stat(p).st_mtime_ns for p in finished]
     self.assertFalse(os.path.exists(paths.summary(paths.run(out, 1, 2, 'lottery'))))
-
-    summaries = self.run_experiment(out)
-    self.assertEqual(len(summaries), 4)
+    summaries = testing_util.run('lottery', out)
+    self.assertLen(summaries, 4)
     self.assertEqual([os.stat(p).st_mtime_ns for p in finished], mtimes)
     for level in range(4):
-      for what in ('masks', 'final'):
-        expected = self.load(reference_dir, level, what)
-        got = self.load(out, level, what)
+      for what in ('masks', 'final', 'final_biases'):
+        expected, got = load(self.shared, level, what), load(out, level, what)
         for name in SHAPES:
           np.testing.assert_array_equal(got[name], expected[name], err_msg=f'{level} {what}')
 
-  def test_other_hyperparameters_are_refused_without_touching_results(self):
-    out = self.create_tempdir().full_path
-    self.run_experiment(out, HP.replace(rounds=0))
+  def test_other_hyperparameters_are_refused_and_more_rounds_extend(self):
+    out = testing_util.copy_of_shared_run()
     final = paths.final(paths.run(out, 1, 0, 'lottery'))
     before = open(final, 'rb').read()
-    with self.assertRaisesRegex(lottery_experiment.ResultsMismatchError, 'learning_rate'):
-      self.run_experiment(out, HP.replace(rounds=0, learning_rate=0.5))
+    with self.assertRaisesRegex(levels.ResultsMismatchError, r'\(learning_rate\)'):
+      testing_util.run('lottery', out, DESC.replace(learning_rate=0.5))
     self.assertEqual(open(final, 'rb').read(), before)
-    # More rounds with the same settings extend the experiment.
-    self.assertLen(self.run_experiment(out, HP.replace(rounds=1)), 2)
+    self.assertLen(testing_util.run('lottery', out, DESC.replace(rounds=4)), 5)
     self.assertEqual(open(final, 'rb').read(), before)
+    self.assertEqual(pruning.remaining_counts(load(out, 4, 'masks'))['layer2'],
+                     pruning.expected_remaining(32, 10.0, 4))
 
   def test_corrupt_finished_level_gives_error_naming_file(self):
-    out = self.create_tempdir().full_path
-    self.run_experiment(out, HP.replace(rounds=0))
-    masks = paths.masks(paths.run(out, 1, 0, 'lottery'))
+    out = testing_util.copy_of_shared_run()
+    masks = paths.masks(paths.run(out, 1, 1, 'lottery'))
     with open(masks, 'wb') as f:
       f.write(b'not an npz')
     with self.assertRaisesRegex(save_restore.NpzError, 'masks.npz: unreadable npz'):
-      self.run_experiment(out, HP.replace(rounds=1))
+      testing_util.run('lottery', out, DESC.replace(rounds=4))
     self.assertEqual(open(masks, 'rb').read(), b'not an npz')
+    self.assertFalse(os.path.exists(paths.run(out, 1, 4, 'lottery')))
 
 
 if __name__ == '__main__':

@@ -1,0 +1,83 @@
+"""Command-line flags generated from the hparams dataclasses, parsed in-process.
+
+Every flat field of `hparams.Desc` becomes one absl flag with the field's help
+and type and a default of None, meaning "the preset's value". Parsing is a
+plain function of argv (no global FLAGS), so tests call it directly.
+"""
+
+import typing
+from typing import Any, Dict, List, Mapping, Sequence
+
+from absl import flags
+
+from foundations import hparams
+
+_DEFINERS = {int: flags.DEFINE_integer, float: flags.DEFINE_float, str: flags.DEFINE_string}
+
+
+class UsageError(ValueError):
+  """Bad command line; the message is one line."""
+
+
+def _definer(field_type):
+  args = [a for a in typing.get_args(field_type) if a is not type(None)]
+  return _DEFINERS[args[0] if args else field_type]
+
+
+def define_hparam_flags(fv: flags.FlagValues,
+                        help_defaults: Mapping[str, hparams.Desc] = None) -> None:
+  """Defines a flag per Desc field; `help_defaults` (label -> Desc) lists defaults in the help."""
+  for _, f in hparams.leaf_fields():
+    text = f.metadata['help']
+    if help_defaults:
+      shown = ', '.join(f'{label}: {hparams.to_flat(d)[f.name]}'
+                        for label, d in help_defaults.items())
+      text = f'{text} [{shown}]'
+    _definer(f.type)(hparams.flag_name(f), None, text, flag_values=fv)
+
+
+def hparam_overrides(fv: flags.FlagValues) -> Dict[str, Any]:
+  """field name -> value of every hparam flag given on the command line.
+
+  A field that `follows` another (see hparams.field) takes its share of the
+  other's value when only the other was given.
+  """
+  given = {}
+  for _, f in hparams.leaf_fields():
+    value = fv[hparams.flag_name(f)].value
+    if value is not None:
+      given[f.name] = value
+  for _, f in hparams.leaf_fields():
+    follows = f.metadata.get('follows')
+    if follows and f.name not in given and follows[0] in given:
+      given[f.name] = given[follows[0]] * follows[1]
+  return given
+
+
+def parse(fv: flags.FlagValues, argv: Sequence[str]) -> List[str]:
+  """Parses argv[1:] into fv; raises UsageError (one line) on bad flags or stray arguments."""
+  try:
+    rest = fv(list(argv))
+  except flags.Error as e:
+    raise UsageError(str(e).splitlines()[0]) from None
+  if len(rest) > 1:
+    raise UsageError(f'unexpected arguments: {" ".join(rest[1:])} (flags start with --; '
+                     'see --help)')
+  return rest
+
+
+def define_common(fv: flags.FlagValues) -> None:
+  """--help, and the flags every runner has that do not change results."""
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_string('output_dir', 'runs', 'Root directory of the results.', flag_values=fv)
+  flags.DEFINE_string('data_dir', None, 'Dataset cache directory (default: $LTH_DATA_DIR or '
+                      '~/.cache/lottery_ticket/data).', flag_values=fv)
+  flags.DEFINE_integer('threads', 1, 'CPU threads TensorFlow may use (1 per process is fastest '
+                       'per core; run trials in separate processes to use more cores).',
+                       flag_values=fv)
+  flags.DEFINE_boolean('progress', True, 'Show training progress.', flag_values=fv)
+
+
+def help_text(fv: flags.FlagValues, usage: str) -> str:
+  return usage.strip() + '\n\nflags:\n' + fv.get_help(include_special_flags=False)
+

@@ -1,0 +1,60 @@
+"""Hyperparameter groups: flat round trip, validation messages, flags generated from fields."""
+
+from absl import flags
+from absl.testing import absltest
+
+from foundations import cli
+from foundations import hparams
+
+
+class HparamsTest(absltest.TestCase):
+
+  def test_flat_round_trip_and_grouping(self):
+    desc = hparams.Desc().replace(learning_rate=0.1, rounds=3, dataset='cifar10', trial=2)
+    self.assertEqual(hparams.from_flat(desc.to_dict()), desc)
+    self.assertEqual((desc.training.learning_rate, desc.pruning.rounds, desc.dataset.dataset,
+                      desc.trial), (0.1, 3, 'cifar10', 2))
+    self.assertNotIn('rounds', desc.results_key())
+    self.assertEqual(len(desc.to_dict()), 20)
+    # Old files lacking newer fields read as the defaults; unknown keys are ignored.
+    self.assertEqual(hparams.from_flat({'seed': 4, 'no_such_field': 1}),
+                     hparams.Desc().replace(seed=4))
+
+  def test_validation_names_the_flag(self):
+    cases = {
+        'prune_percent': (100.0, '--prune_percent=100.0: must be in [0, 100)'),
+        'training_iterations': (0, '--training_iterations=0: must be positive'),
+        'optimizer': ('rmsprop', '--optimizer=rmsprop: expected one of adam, sgd'),
+        'pruning_scope': ('all', '--pruning=all: expected one of layerwise, global'),
+        'rewind_iteration': (60000, '--rewind_iteration=60000: must be in [0, '
+                             '--training_iterations=50000]'),
+        'experiment_name': ('a/b', "--experiment_name='a/b': must be a plain name"),
+    }
+    for name, (value, message) in cases.items():
+      with self.assertRaisesWithLiteralMatch(hparams.HparamsError, message):
+        hparams.Desc().replace(**{name: value}).validate()
+
+  def test_flags_are_generated_from_every_field(self):
+    fv = flags.FlagValues()
+    cli.define_hparam_flags(fv)
+    names = {hparams.flag_name(f) for _, f in hparams.leaf_fields()}
+    self.assertEqual(names & set(fv), names)
+    self.assertIn('pruning', names)  # pruning_scope's flag keeps its historical name
+    cli.parse(fv, ['prog', '--prune_percent=30', '--pruning=global', '--rounds=2'])
+    self.assertEqual(cli.hparam_overrides(fv), {'prune_percent': 30.0, 'pruning_scope': 'global',
+                                                'rounds': 2, 'output_prune_percent': 15.0})
+
+  def test_bad_command_lines_are_one_line_usage_errors(self):
+    for argv, message in ((['p', 'stray'], 'unexpected arguments: stray'),
+                          (['p', '--rounds=two'], 'rounds'),
+                          (['p', '--no_such_flag=1'], 'no_such_flag')):
+      fv = flags.FlagValues()
+      cli.define_hparam_flags(fv)
+      with self.assertRaises(cli.UsageError) as e:
+        cli.parse(fv, argv)
+      self.assertIn(message, str(e.exception))
+      self.assertNotIn('\n', str(e.exception))
+
+
+if __name__ == '__main__':
+  absltest.main()

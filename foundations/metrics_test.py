@@ -1,0 +1,56 @@
+"""Metrics.summary: the early-stop iteration, including ties, NaN rows and no validation split."""
+
+import math
+
+from absl.testing import absltest
+
+from foundations.metrics import Metrics
+
+NAN = math.nan
+
+
+def metrics(val_losses, test_losses=None):
+  """Rows at iterations 0, 100, ...; accuracies encode the iteration so the picked row shows."""
+  test_losses = test_losses or [1.0] * len(val_losses)
+  return Metrics([dict(iteration=100 * i, train_loss=NAN, train_accuracy=NAN, val_loss=v,
+                       val_accuracy=i / 100, test_loss=t, test_accuracy=i / 10)
+                  for i, (v, t) in enumerate(zip(val_losses, test_losses))])
+
+
+class SummaryTest(absltest.TestCase):
+
+  def test_minimum_validation_loss_and_accuracies_there_and_at_the_end(self):
+    s = metrics([2.0, 0.9, 0.5, 0.7]).summary()
+    self.assertEqual((s['early_stop_metric'], s['early_stop_iteration']), ('val_loss', 200))
+    self.assertEqual((s['test_accuracy_at_early_stop'], s['val_accuracy_at_early_stop']),
+                     (0.2, 0.02))
+    self.assertEqual((s['final_iteration'], s['final_test_accuracy'], s['final_val_accuracy']),
+                     (300, 0.3, 0.03))
+
+  def test_iteration_zero_never_wins(self):
+    self.assertEqual(metrics([0.1, 0.9, 0.8]).summary()['early_stop_iteration'], 200)
+
+  def test_ties_go_to_the_earliest_iteration(self):
+    self.assertEqual(metrics([2.0, 0.6, 0.5, 0.5, 0.5]).summary()['early_stop_iteration'], 200)
+
+  def test_nan_rows_never_win(self):
+    self.assertEqual(metrics([2.0, NAN, 0.7, NAN, 0.9]).summary()['early_stop_iteration'], 200)
+
+  def test_all_nan_after_iteration_zero_stops_at_the_end(self):
+    s = metrics([2.0, NAN, NAN], [2.0, NAN, NAN]).summary()
+    self.assertEqual((s['early_stop_iteration'], s['final_iteration']), (200, 200))
+
+  def test_no_validation_split_uses_test_loss(self):
+    s = metrics([NAN] * 4, [2.0, 0.4, 0.3, 0.6]).summary()
+    self.assertEqual((s['early_stop_metric'], s['early_stop_iteration']), ('test_loss', 200))
+
+  def test_only_iteration_zero(self):
+    self.assertEqual(metrics([2.0]).summary()['early_stop_iteration'], 0)
+
+  def test_csv_round_trip(self):
+    m = metrics([2.0, 0.5])
+    self.assertEqual(Metrics.from_csv(m.to_csv()).column('val_loss').tolist(), [2.0, 0.5])
+
+
+if __name__ == '__main__':
+  absltest.main()

@@ -1,0 +1,148 @@
+"""Runs a procedure's levels: wires network, data and description into the one level loop.
+
+  <output_dir>/trial<T>/<level>/<experiment>/{initial,masks,final,final_biases}.npz,
+                                             metrics.csv, summary.json, tensorboard/
+  <output_dir>/trial<T>/<experiment>.hparams.json, <experiment>.results.md
+
+Every procedure (lottery, controls, one-shot, ...) trains the same way: the
+net is built with the run's model seed, set to the procedure's start, trained
+with the level's data order, and measured.
+"""
+
+import gc
+import json
+import os
+import time
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+
+from foundations import experiment
+from foundations import hparams
+from foundations import paths
+from foundations import pruning
+from foundations import save_restore
+from lottery import procedures
+from lottery import reporting
+from lottery import seeds
+
+
+class ResultsMismatchError(ValueError):
+  """The output directory holds results of an experiment with other hyperparameters."""
+
+
+def experiment_name(procedure: procedures.Procedure, desc: hparams.Desc) -> str:
+  """Where a procedure's runs go: the description's name for lottery, else the procedure's."""
+  return desc.experiment_name if procedure.name == 'lottery' else procedure.name
+
+
+def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
+  """Records desc beside the results; refuses (without writing) if different ones are there."""
+  path = paths.hparams(output_dir, desc.trial, desc.experiment_name)
+  if os.path.exists(path):
+    with open(path) as f:
+      stored = json.load(f)
+    # Fields added later read as their defaults (the behaviour before they existed).
+    stored = hparams.from_flat(stored).results_key()
+    wanted = desc.results_key()
+    if stored != wanted:
+      diff = sorted(k for k in wanted if stored.get(k) != wanted[k])
+      raise ResultsMismatchError(
+          f'{path}: existing results were made with different hyperparameters '
+          f'({", ".join(diff)}); use another --output_dir or --experiment_name')
+  save_restore.save_json(path, desc.to_dict())
+
+
+def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = True,
+                     save_rewind_point: bool = False) -> Callable:
+  """train_level(start, level, run_dir) -> experiment.Result for the level loop.
+
+  With `save_rewind_point`, level 0 also saves its weights at the description's
+  rewind_iteration (rewind.npz, rewind_biases.npz) for late resetting.
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tf_keras as keras  # pylint: disable=g-import-not-at-top
+  from foundations import masked_layers  # pylint: disable=g-import-not-at-top
+  from foundations import trainer  # pylint: disable=g-import-not-at-top
+  model_seed = seeds.derive(desc.seed, desc.trial, 'model')
+
+  def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
+    begin = time.time()
+    model = network.build(model_seed, desc.model.dropout)
+    masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
+    writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
+    progress = reporting.Progress(level, desc.training.training_iterations) \
+        if show_progress else None
+
+    def on_eval(row):
+      with writer.as_default(step=int(row['iteration'])):
+        for split in ('train', 'val', 'test'):
+          for what in ('loss', 'accuracy'):
+            value = row[f'{split}_{what}']
+            if not np.isnan(value):
+              tf.summary.scalar(f'{split}/{what}', value)
+      if progress:
+        progress(row)
+
+    def save_rewind():
+      save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
+      save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
+
+    rewinding = save_rewind_point and level == 0
+    metrics = trainer.train(model, data, desc.training,
+                            seeds.derive(desc.seed, desc.trial, 'data', level),
+                            on_eval=on_eval, eval_batch_size=network.eval_batch_size,
+                            jit_compile=network.jit_compile,
+                            snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
+                            on_snapshot=save_rewind)
+    writer.close()
+    masks = masked_layers.get_masks(model)
+    summary = dict(metrics.summary(), level=level,
+                   percent_remaining=pruning.percent_remaining(masks),
+                   remaining=pruning.remaining_counts(masks),
+                   wall_seconds=time.time() - begin)
+    result = experiment.Result(masked_layers.get_kernels(model), masked_layers.get_biases(model),
+                               metrics.to_csv(), summary)
+    # Each level builds a new model and traces new functions: drop them, or a
+    # long run's memory grows with every level.
+    del model
+    keras.backend.clear_session()
+    gc.collect()
+    return result
+
+  return train_level
+
+
+def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, output_dir: str,
+        levels: Optional[Sequence[int]] = None, source_name: Optional[str] = None,
+        show_progress: bool = True,
+        on_level: Optional[Callable[[int, dict, bool], None]] = None) -> List[dict]:
+  """Trains (or resumes) `procedure` at `levels`; returns their summaries.
+
+  Args:
+    procedure: a registered procedure.
+    desc: the run's description (for controls: the lottery run's).
+    data: datasets.pipeline.DataSplits.
+    network: a lottery.networks.Network.
+    output_dir: root of the results.
+    levels: levels to run (default: the procedure's default levels).
+    source_name: the experiment a control reads (default: desc.experiment_name).
+    on_level: called (level, summary, resumed) after each level.
+  """
+  source_name = source_name or desc.experiment_name
+  name = experiment_name(procedure, desc)
+  run_desc = desc.replace(experiment_name=name)
+  check_or_record_hparams(run_desc, output_dir)
+  ctx = procedures.Context(desc, network, output_dir, name, source_name)
+  if levels is None:
+    levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
+  store = ctx.stores['self']
+  summaries = experiment.experiment(
+      levels, store, lambda level: procedure.start(ctx, level),
+      make_train_level(run_desc, data, network, show_progress,
+                       save_rewind_point=procedure.name == 'lottery'
+                       and desc.pruning.rewind_iteration > 0),
+      verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
+  save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
+                         reporting.table(summaries))
+  return summaries

@@ -1,0 +1,77 @@
+"""The network registry: name -> everything the lottery code needs to know about a network.
+
+A network is one module in this package that calls `register(Network(...))`,
+plus one import line at the bottom of this file. Importing this package is
+cheap: builders import TensorFlow only when called.
+"""
+
+import dataclasses
+from typing import Callable, Dict, Mapping, Tuple
+
+from foundations.hparams import Desc, HparamsError, PruningHparams
+
+
+@dataclasses.dataclass(frozen=True)
+class Network:
+  """A buildable masked network and its paper settings.
+
+  name: the one spelling used by flags, files and reports (e.g. 'lenet300_100').
+  build: (seed, dropout) -> tf_keras model of masked layers producing logits.
+  shapes: masked layer name -> kernel shape, in layer order (known without TensorFlow).
+  layer_kinds: masked layer name -> 'conv', 'fc' or 'output' (selects its prune rate).
+  dataset: the dataset registry name it trains on.
+  flatten: whether inputs are flattened to [N, H*W*C] (fully-connected nets).
+  eval_batch_size: examples per forward pass in evaluation (memory bound for convnets).
+  jit_compile: XLA-compile the train step (helps LeNet, not the convnets).
+  presets: dropout rate -> {preset name: Desc}; the first preset is the default.
+  smallest_pm: the default --rounds reaches this Pm (%): the paper's smallest in its figures.
+  claims: which claims table of lottery.report applies ('lenet' or 'conv').
+  paper: the paper's numbers the report compares against (name -> value).
+  pm_figure: file name of the early-stop/accuracy-vs-Pm figure (the paper's figure number).
+  """
+  name: str
+  build: Callable[[int, float], object]
+  shapes: Mapping[str, Tuple[int, ...]]
+  layer_kinds: Mapping[str, str]
+  dataset: str
+  flatten: bool
+  eval_batch_size: int
+  jit_compile: bool
+  presets: Callable[[float], Dict[str, Desc]]
+  smallest_pm: float
+  claims: str
+  paper: Mapping[str, float]
+  pm_figure: str
+
+  def layer_percents(self, pruning: PruningHparams) -> Dict[str, float]:
+    """Layer name -> percent of its survivors pruned per round."""
+    conv = pruning.conv_prune_percent
+    rate = {'fc': pruning.prune_percent, 'output': pruning.output_prune_percent,
+            'conv': conv if conv is not None else pruning.prune_percent}
+    return {name: rate[kind] for name, kind in self.layer_kinds.items()}
+
+
+_REGISTRY: Dict[str, Network] = {}
+
+
+def register(network: Network) -> Network:
+  if network.name in _REGISTRY:
+    raise ValueError(f'network {network.name!r} is registered twice')
+  _REGISTRY[network.name] = network
+  return network
+
+
+def get(name: str) -> Network:
+  """The registered network; HparamsError (one line, naming --network) if unknown."""
+  if name not in _REGISTRY:
+    raise HparamsError(f'--network={name}: expected one of {", ".join(_REGISTRY)}')
+  return _REGISTRY[name]
+
+
+def names() -> Tuple[str, ...]:
+  return tuple(_REGISTRY)
+
+
+# Registration: one line per network module.
+from lottery.networks import lenet  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.networks import conv  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

@@ -1,0 +1,135 @@
+"""The procedure registry: name -> how a level of that procedure starts.
+
+A procedure is one function from the files of the levels it depends on to the
+(initial weights, masks[, biases]) of a run, plus which levels those are. The
+one level loop (foundations.experiment) and the sweep drive every procedure
+alike. A new procedure is one module in this package that calls
+`register(Procedure(...))`, its test, and one import line at the bottom of this file.
+
+Dependencies name a role, not a directory: 'self' is the procedure's own
+earlier levels, 'source' the lottery run it controls (for `lottery` itself
+both are the same run).
+"""
+
+import dataclasses
+from typing import Callable, Dict, List, Tuple
+
+import numpy as np
+
+from foundations import experiment
+from foundations import pruning
+from foundations.hparams import Desc
+from lottery import seeds
+
+Arrays = Dict[str, np.ndarray]
+Start = experiment.Start
+
+
+class MissingSourceError(ValueError):
+  """A level this run depends on has not finished; the message is one line."""
+
+
+class Context:
+  """What a procedure's `start` may read: the run's description, network and finished levels."""
+
+  def __init__(self, desc: Desc, network, output_dir: str, self_name: str, source_name: str):
+    self.desc, self.network, self.output_dir = desc, network, output_dir
+    self.stores = {'self': experiment.LevelStore(output_dir, desc.trial, self_name),
+                   'source': experiment.LevelStore(output_dir, desc.trial, source_name)}
+    self.shapes = dict(network.shapes)
+    self.percents = network.layer_percents(desc.pruning)
+
+  def seed(self, purpose: str, level: int = 0) -> int:
+    return seeds.derive(self.desc.seed, self.desc.trial, purpose, level)
+
+  @property
+  def model_seed(self) -> int:
+    return self.seed('model')
+
+  def require(self, role: str, level: int) -> experiment.LevelStore:
+    store = self.stores[role]
+    if not store.is_finished(level):
+      raise MissingSourceError(
+          f'{store.run_dir(level)}: level {level} of the {store.experiment_name!r} run is not '
+          'finished; run it first (the train runner with the same flags, or the sweep)')
+    return store
+
+  def load(self, role: str, level: int) -> Tuple[Arrays, Arrays, Arrays]:
+    """(initial, masks, final) of a finished level of `role`'s run."""
+    return self.require(role, level).load(level, self.shapes)
+
+  def load_final_biases(self, role: str, level: int) -> Arrays:
+    return self.require(role, level).load_final_biases(level)
+
+  def prune(self, masks: Arrays, final: Arrays) -> Arrays:
+    """One pruning round by the run's strategy (layer-wise or global)."""
+    return pruning.STRATEGIES[self.desc.pruning.pruning_scope](
+        self.desc.pruning, self.percents, masks, final)
+
+  def fresh_kernels(self, seed: int) -> Arrays:
+    """A freshly built network's seeded Glorot kernels (theta_0 for seed = model_seed)."""
+    from foundations import masked_layers  # pylint: disable=g-import-not-at-top  (TensorFlow)
+    return masked_layers.get_kernels(self.network.build(seed, self.desc.model.dropout))
+
+  def ones(self) -> Arrays:
+    return {name: np.ones(shape, np.float32) for name, shape in self.shapes.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Procedure:
+  """One way of producing a level.
+
+  name: registry name; also the experiment directory of its runs, except for
+    `lottery`, whose runs go under the description's experiment_name.
+  start: (context, level) -> Start.
+  requires: level -> [(role, level)] it reads ('self' or 'source').
+  default_levels: (desc, finished source levels) -> levels run when none are given.
+  """
+  name: str
+  start: Callable[[Context, int], Start]
+  requires: Callable[[int], List[Tuple[str, int]]]
+  default_levels: Callable[[Desc, List[int]], List[int]]
+  doc: str = ''
+
+
+_REGISTRY: Dict[str, Procedure] = {}
+
+
+def register(procedure: Procedure) -> Procedure:
+  if procedure.name in _REGISTRY:
+    raise ValueError(f'procedure {procedure.name!r} is registered twice')
+  _REGISTRY[procedure.name] = procedure
+  return procedure
+
+
+def get(name: str) -> Procedure:
+  if name not in _REGISTRY:
+    raise ValueError(f'--procedure={name}: expected one of {", ".join(_REGISTRY)}')
+  return _REGISTRY[name]
+
+
+def names() -> Tuple[str, ...]:
+  return tuple(_REGISTRY)
+
+
+def every_level(desc: Desc, finished: List[int]) -> List[int]:
+  del finished
+  return list(range(desc.pruning.rounds + 1))
+
+
+def pruned_levels(desc: Desc, finished: List[int]) -> List[int]:
+  del finished
+  return list(range(1, desc.pruning.rounds + 1))
+
+
+def finished_levels(desc: Desc, finished: List[int]) -> List[int]:
+  del desc
+  return sorted(finished)
+
+
+# Registration: one line per procedure module.
+from lottery.procedures import lottery  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import reinit  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import random_prune  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import continued_training  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

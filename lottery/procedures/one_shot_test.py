@@ -1,0 +1,38 @@
+"""one_shot: level 0's trained weights pruned once to the iterative counts, reset to theta_0."""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow as tf
+
+from foundations import paths
+from foundations import pruning
+from foundations import save_restore
+from lottery import testing_util
+
+SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
+
+
+def load(output_dir, level, name, what):
+  return save_restore.load_npz(getattr(paths, what)(paths.run(output_dir, 1, level, name)))
+
+
+class OneShotTest(tf.test.TestCase):
+
+  def test_prunes_level0_final_weights_to_iterative_counts(self):
+    out = testing_util.copy_of_shared_run()
+    testing_util.run('one_shot', out, level_list=[3])
+    masks, final0 = load(out, 3, 'one_shot', 'masks'), load(out, 0, 'lottery', 'final')
+    theta0, initial = load(out, 0, 'lottery', 'initial'), load(out, 3, 'one_shot', 'initial')
+    for name, shape in SHAPES.items():
+      keep = pruning.expected_remaining(int(np.prod(shape)), testing_util.PERCENTS[name], 3)
+      self.assertEqual(int(masks[name].sum()), keep)
+      kept, dropped = np.abs(final0[name][masks[name] > 0]), np.abs(final0[name][masks[name] == 0])
+      self.assertGreaterEqual(kept.min(), dropped.max())
+      np.testing.assert_array_equal(initial[name], theta0[name])
+
+
+if __name__ == '__main__':
+  tf.test.main()

@@ -1,0 +1,183 @@
+"""The sweep on real Ray and real MNIST: same files as the runners by hand, on one node or two,
+after kill -9, and with a failing task.
+
+The expensive fixtures (the sequential reference runs and the local-Ray sweep)
+are made once for the class and only read.
+"""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from absl.testing import absltest
+
+from foundations import paths
+from lottery import runner_testing
+
+# 2 trials x 3 levels, all four procedures, 200 iterations: 14 level-runs.
+HPARAMS = ['--rounds=2', '--training_iterations=200', '--eval_every=100']
+SWEEP = ['lottery.sweep', '--trials=2', *HPARAMS, '--control_levels=2', '--one_shot_levels=1,2',
+         '--procedures=lottery,reinit,random_prune,one_shot']
+
+
+def sweep(out, *extra, **kwargs):
+  return runner_testing.run(*SWEEP, f'--output_dir={out}', *extra, **kwargs)
+
+
+def result_files(out):
+  """Relative path -> bytes of every npz and metrics file, and summaries without wall time."""
+  files = {}
+  for path in glob.glob(os.path.join(out, 'trial*', '*', '*', '*')):
+    rel = os.path.relpath(path, out)
+    if path.endswith(('.npz', 'metrics.csv')):
+      with open(path, 'rb') as f:
+        files[rel] = f.read()
+    elif path.endswith('summary.json'):
+      with open(path) as f:
+        summary = json.load(f)
+      summary.pop('wall_seconds')
+      files[rel] = summary
+  return files
+
+
+def by_hand(out):
+  """The same tasks with the runners, one process at a time (trial T, seed T)."""
+  for trial in (1, 2):
+    ids = [f'--trial={trial}', f'--output_dir={out}', '--progress=false']
+    steps = [('mnist_fc.runners.train', *HPARAMS, f'--seed={trial}'),
+             ('mnist_fc.runners.reinitialize', '--levels=2'),
+             ('mnist_fc.runners.random_prune', '--levels=2'),
+             ('mnist_fc.runners.one_shot', '--levels=1,2')]
+    for module, *args in steps:
+      result = runner_testing.run(module, *args, *ids)
+      assert result.returncode == 0, result.stderr
+
+
+class SweepTest(absltest.TestCase):
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.root = tempfile.mkdtemp(prefix='lth-sweep-test-')
+    cls.reference = os.path.join(cls.root, 'by_hand')
+    by_hand(cls.reference)
+    cls.expected = result_files(cls.reference)
+    cls.local = os.path.join(cls.root, 'local')
+    cls.local_run = sweep(cls.local, '--workers=2')
+
+  @classmethod
+  def tearDownClass(cls):
+    shutil.rmtree(cls.root, ignore_errors=True)
+    super().tearDownClass()
+
+  def assert_same_files(self, out):
+    got = result_files(out)
+    self.assertEqual(sorted(got), sorted(self.expected))
+    self.assertLen(got, 14 * 6)  # initial, masks, final, final_biases, metrics, summary
+    for rel, data in self.expected.items():
+      self.assertEqual(got[rel], data, rel)
+
+  def test_local_sweep_matches_the_runners_by_hand(self):
+    self.assertEqual(self.local_run.returncode, 0, self.local_run.stderr)
+    self.assertIn('14 level-runs:', self.local_run.stdout)
+    self.assertIn('one_shot/trial2/level1: Pm 80.04%', self.local_run.stdout)
+    self.assert_same_files(self.local)
+    self.assertTrue(os.path.exists(os.path.join(self.local, 'report', 'report.md')))
+    # Rerunning finds everything finished and recomputes nothing.
+    mtime = os.stat(paths.final(paths.run(self.local, 2, 2, 'lottery'))).st_mtime_ns
+    again = sweep(self.local, '--workers=2')
+    self.assertEqual(again.returncode, 0, again.stderr)
+    self.assertIn('14 finished earlier, 0 to run', again.stdout)
+    self.assertEqual(os.stat(paths.final(paths.run(self.local, 2, 2, 'lottery'))).st_mtime_ns,
+                     mtime)
+
+  def test_kill_9_of_the_driver_then_rerun_gives_the_same_files(self):
+    out = os.path.join(self.create_tempdir().full_path, 'killed')
+    proc = runner_testing.popen(*SWEEP, f'--output_dir={out}', '--workers=2',
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while len(glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json'))) < 3:
+      self.assertIsNone(proc.poll(), 'the sweep ended before it could be killed')
+      self.assertLess(time.time(), deadline)
+      time.sleep(0.1)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    finished = len(glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')))
+    self.assertLess(finished, 14)
+    resumed = sweep(out, '--workers=2')
+    self.assertEqual(resumed.returncode, 0, resumed.stderr)
+    self.assertRegex(resumed.stdout, r'(\d+) finished earlier, (\d+) to run')
+    self.assert_same_files(out)
+
+  def test_a_corrupt_input_fails_its_task_and_the_others_finish(self):
+    out = os.path.join(self.create_tempdir().full_path, 'corrupt')
+    shutil.copytree(self.local, out)
+    # Un-finish the level-2 controls and one_shot of trial 1, and corrupt what reinit reads.
+    for name in ('reinit', 'random_prune', 'one_shot'):
+      shutil.rmtree(paths.run(out, 1, 2, name))
+    with open(paths.masks(paths.run(out, 1, 2, 'lottery')), 'wb') as f:
+      f.write(b'garbage')
+    result = sweep(out, '--workers=2')
+    self.assertEqual(result.returncode, 1)
+    self.assertIn('error: 2 task(s) failed:', result.stderr)
+    self.assertRegex(result.stderr, r'reinit/trial1/level2: .*trial1/2/lottery/masks.npz: '
+                                    r'unreadable npz')
+    self.assertRegex(result.stderr, r'random_prune/trial1/level2: .*masks.npz: unreadable npz')
+    # one_shot reads only level 0: it ran.
+    self.assertTrue(os.path.exists(paths.summary(paths.run(out, 1, 2, 'one_shot'))))
+    self.assertNotIn('Traceback', result.stderr)
+
+  def test_two_node_cluster_gives_the_same_files_and_uses_both_nodes(self):
+    out = os.path.join(self.create_tempdir().full_path, 'cluster')
+    port = _free_port()
+    env = dict(runner_testing.env(), PYTHONPATH=runner_testing.REPO, RAY_USAGE_STATS_ENABLED='0',
+               RAY_AUTH_MODE='token')  # the head makes a token; the worker and driver use it
+    ray = os.path.join(os.path.dirname(sys.executable), 'ray')
+    temp = tempfile.mkdtemp(prefix='ray', dir='/tmp')  # Ray's socket paths must stay short
+    self.addCleanup(shutil.rmtree, temp, True)
+
+    def ray_cli(*args):
+      return subprocess.run([ray, *args], env=env, cwd=runner_testing.REPO, capture_output=True,
+                            text=True, timeout=120, check=False)
+
+    try:
+      head = ray_cli('start', '--head', f'--port={port}', '--num-cpus=1',
+                     '--include-dashboard=false', f'--temp-dir={temp}')
+      self.assertEqual(head.returncode, 0, head.stderr)
+      address = f'{_host_ip()}:{port}'
+      worker = ray_cli('start', f'--address={address}', '--num-cpus=1')
+      self.assertEqual(worker.returncode, 0, worker.stderr)
+      result = subprocess.run(
+          runner_testing.command(*SWEEP, f'--output_dir={out}', f'--ray_address={address}'),
+          env=env, cwd=runner_testing.REPO, capture_output=True, text=True, timeout=600,
+          check=False)
+    finally:
+      ray_cli('stop', '--force')
+    self.assertEqual(result.returncode, 0, result.stderr)
+    self.assert_same_files(out)
+    with open(os.path.join(out, 'sweep_tasks.csv')) as f:
+      nodes = {line.split(',')[3] for line in f.read().splitlines()[1:]}
+    self.assertLen(nodes, 2)
+
+
+def _free_port() -> int:
+  with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    return s.getsockname()[1]
+
+
+def _host_ip() -> str:
+  """The address Ray binds to: the machine's own interface (see `ray start`'s output)."""
+  import ray._private.services  # pylint: disable=g-import-not-at-top
+  return ray._private.services.get_node_ip_address()  # pylint: disable=protected-access
+
+
+if __name__ == '__main__':
+  absltest.main()
