@@ -15,7 +15,8 @@ os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
 import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
 import time  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-from absl import app  # pylint: disable=g-import-not-at-top,wrong-import-position
+from absl import app  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from datasets import base  # pylint: disable=g-import-not-at-top,wrong-import-position
@@ -51,4 +52,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main)
+  cli.run_absl(main)

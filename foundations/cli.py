@@ -76,8 +76,26 @@ def define_common(fv: flags.FlagValues) -> None:
                        'per core; run trials in separate processes to use more cores).',
                        flag_values=fv)
   flags.DEFINE_boolean('progress', True, 'Show training progress.', flag_values=fv)
+  flags.DEFINE_integer('verbosity', 0, '0: hide TensorFlow\'s C++ start-up lines (CUDA probing '
+                       'on a machine without a GPU); 1: show them (to debug a GPU).',
+                       flag_values=fv)
 
 
 def help_text(fv: flags.FlagValues, usage: str) -> str:
   return usage.strip() + '\n\nflags:\n' + fv.get_help(include_special_flags=False)
 
+
+
+HELP_ARGS = ('--help', '-h', '-?', '--helpshort', '--helpfull', '--helpxml')
+
+
+def run_absl(main) -> None:
+  """absl's app.run, except that --help exits 0 (absl exits 1 after printing it)."""
+  from absl import app  # pylint: disable=g-import-not-at-top
+  import sys  # pylint: disable=g-import-not-at-top
+  try:
+    app.run(main)
+  except SystemExit as e:
+    if e.code == 1 and any(arg in HELP_ARGS for arg in sys.argv[1:]):
+      sys.exit(0)
+    raise

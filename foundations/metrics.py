@@ -22,17 +22,19 @@ class Metrics:
     return np.array([r[name] for r in self.rows], dtype=np.float64)
 
   def to_csv(self) -> str:
+    """One row per evaluation; a missing value (train metrics at iteration 0) is an empty field."""
     lines = [','.join(METRIC_NAMES)]
     for r in self.rows:
-      lines.append(','.join(str(int(r[k])) if k == 'iteration' else f'{r[k]:.6g}'
-                            for k in METRIC_NAMES))
+      lines.append(','.join(str(int(r[k])) if k == 'iteration' else
+                            '' if np.isnan(r[k]) else f'{r[k]:.6g}' for k in METRIC_NAMES))
     return '\n'.join(lines) + '\n'
 
   @classmethod
   def from_csv(cls, text: str) -> 'Metrics':
     lines = text.strip().splitlines()
     header = lines[0].split(',')
-    return cls([{k: float(v) for k, v in zip(header, line.split(','))} for line in lines[1:]])
+    return cls([{k: float(v) if v else np.nan for k, v in zip(header, line.split(','))}
+                for line in lines[1:]])
 
   def summary(self) -> Dict[str, float]:
     """The early stop and the accuracies there and at the end.

@@ -47,9 +47,15 @@ class SummaryTest(absltest.TestCase):
   def test_only_iteration_zero(self):
     self.assertEqual(metrics([2.0]).summary()['early_stop_iteration'], 0)
 
-  def test_csv_round_trip(self):
+  def test_csv_round_trip_with_empty_fields_for_missing_values(self):
     m = metrics([2.0, 0.5])
-    self.assertEqual(Metrics.from_csv(m.to_csv()).column('val_loss').tolist(), [2.0, 0.5])
+    text = m.to_csv()
+    self.assertEqual(text.splitlines()[1], '0,,,2,0,1,0')  # no train metrics at iteration 0
+    back = Metrics.from_csv(text)
+    self.assertEqual(back.column('val_loss').tolist(), [2.0, 0.5])
+    self.assertTrue(math.isnan(back.column('train_loss')[0]))
+    self.assertTrue(math.isnan(Metrics.from_csv('iteration,train_loss\n0,nan\n').rows[0][
+        'train_loss']))  # files written before this change
 
 
 if __name__ == '__main__':

@@ -12,6 +12,7 @@ import os
 import sys
 
 from absl import app
+from foundations import cli
 from absl import flags
 
 from foundations import save_restore
@@ -61,4 +62,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main)
+  cli.run_absl(main)

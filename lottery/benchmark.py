@@ -21,7 +21,8 @@ import subprocess
 import sys
 import time
 
-from absl import app
+from absl import app  # pylint: disable=unused-import
+from foundations import cli
 from absl import flags
 
 flags.DEFINE_list('networks', ['lenet300_100'], 'Networks to time (registry names: '
@@ -106,4 +107,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main)
+  cli.run_absl(main)

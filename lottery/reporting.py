@@ -6,8 +6,17 @@ import time
 from typing import List
 
 
+def _missing(x) -> bool:
+  return x is None or math.isnan(x)
+
+
 def _pct(x: float) -> str:
-  return '   n/a' if x is None or math.isnan(x) else f'{100 * x:6.2f}'
+  """A fraction as a percentage; '-' where there is none (train metrics at iteration 0)."""
+  return '     -' if _missing(x) else f'{100 * x:6.2f}'
+
+
+def _loss(x: float) -> str:
+  return '     -' if _missing(x) else f'{x:.4f}'
 
 
 class Progress:
@@ -27,8 +36,8 @@ class Progress:
   def __call__(self, row: dict) -> None:
     it = int(row['iteration'])
     text = (f'level {self.level} it {it:>6}/{self.total} '
-            f'train loss {row["train_loss"]:.4f} acc {_pct(row["train_accuracy"])}% | '
-            f'val loss {row["val_loss"]:.4f} acc {_pct(row["val_accuracy"])}% | '
+            f'train loss {_loss(row["train_loss"])} acc {_pct(row["train_accuracy"])}% | '
+            f'val loss {_loss(row["val_loss"])} acc {_pct(row["val_accuracy"])}% | '
             f'test acc {_pct(row["test_accuracy"])}% | {time.time() - self.start:6.0f}s')
     if self.tty:
       end = '\n' if it >= self.total else ''

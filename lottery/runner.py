@@ -63,6 +63,7 @@ class Invocation:
   data_dir: Optional[str] = None
   threads: int = 1
   progress: bool = True
+  verbosity: int = 0
   procedure: str = 'lottery'
   source_experiment: str = 'lottery'
   levels: Optional[List[int]] = None
@@ -78,7 +79,7 @@ def _common(fv, parsed: Invocation) -> Invocation:
     raise InputError(f'--threads={fv["threads"].value}: must be positive')
   return dataclasses.replace(parsed, output_dir=fv['output_dir'].value,
                              data_dir=fv['data_dir'].value, threads=fv['threads'].value,
-                             progress=fv['progress'].value)
+                             progress=fv['progress'].value, verbosity=fv['verbosity'].value)
 
 
 def train_flags(network_names: Sequence[str], fv: Optional[flags.FlagValues] = None
@@ -198,8 +199,10 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
   return dataclasses.replace(parsed, desc=desc, levels=levels)
 
 
-def configure_tensorflow(threads: int) -> None:
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
+  """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism."""
+  from foundations import quiet  # pylint: disable=g-import-not-at-top
+  tf = quiet.tensorflow_started(show=verbosity >= 1)
   tf.config.threading.set_intra_op_parallelism_threads(threads)
   tf.config.threading.set_inter_op_parallelism_threads(threads)
   # Same seed -> same masks, which is what makes an interrupted run resumable.
@@ -237,7 +240,7 @@ def execute(inv: Invocation) -> int:
   print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
   print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
         flush=True)
-  configure_tensorflow(inv.threads)
+  configure_tensorflow(inv.threads, inv.verbosity)
   network = networks.get(desc.model.network)
   data = load_data(desc, network, inv.data_dir)
 

@@ -1,0 +1,44 @@
+"""Silences TensorFlow's C++ start-up lines (CUDA probing on a CPU machine) unless asked for.
+
+On a machine without a GPU, importing TensorFlow and listing its devices
+prints lines such as `E0000 ... failed call to cuInit: ... (303)` from C++
+before any Python logging setting applies; they read like failures but mean
+"no GPU". `tensorflow_started(show=False)` imports TensorFlow and initializes
+its devices with file descriptor 2 sent to a buffer, which is replayed when
+`show` is set (--verbosity=1) or when start-up fails.
+"""
+
+import contextlib
+import os
+import sys
+import tempfile
+
+
+@contextlib.contextmanager
+def _captured_fd2(show: bool):
+  sys.stderr.flush()
+  saved = os.dup(2)
+  with tempfile.TemporaryFile() as buffer:
+    os.dup2(buffer.fileno(), 2)
+    failed = False
+    try:
+      yield
+    except BaseException:
+      failed = True
+      raise
+    finally:
+      sys.stderr.flush()
+      os.dup2(saved, 2)
+      os.close(saved)
+      if show or failed:
+        buffer.seek(0)
+        sys.stderr.write(buffer.read().decode('utf-8', 'replace'))
+        sys.stderr.flush()
+
+
+def tensorflow_started(show: bool = False):
+  """Imports TensorFlow and initializes its devices, quietly unless `show`; returns the module."""
+  with _captured_fd2(show):
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    tf.config.list_physical_devices()
+  return tf
