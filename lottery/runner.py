@@ -27,6 +27,7 @@ from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-
 from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
 from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
 from foundations import pruning  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import environment  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
 
@@ -70,13 +71,15 @@ class Invocation:
   help: str = ''
 
 
-class InputError(ValueError):
-  """Bad flags, or no lottery run to work on; the message is one line."""
+InputError = environment.InputError
+check_writable, check_data_dir = environment.check_writable, environment.check_data_dir
+configure_tensorflow, load_data = environment.configure_tensorflow, environment.load_data
 
 
 def _common(fv, parsed: Invocation) -> Invocation:
   if fv['threads'].value <= 0:
     raise InputError(f'--threads={fv["threads"].value}: must be positive')
+  check_writable(fv['output_dir'].value, 'output_dir')
   return dataclasses.replace(parsed, output_dir=fv['output_dir'].value,
                              data_dir=fv['data_dir'].value, threads=fv['threads'].value,
                              progress=fv['progress'].value, verbosity=fv['verbosity'].value)
@@ -137,8 +140,9 @@ def parse_train(argv: Sequence[str], network_names: Sequence[str],
   if fv['help'].value:
     return Invocation(help=cli.help_text(fv, TRAIN_USAGE.format(module=module)))
   parsed = _common(fv, Invocation())
-  return dataclasses.replace(parsed, desc=resolve_desc(fv, network_names),
-                             preset=fv['preset'].value)
+  desc = resolve_desc(fv, network_names)
+  check_data_dir(parsed.data_dir, desc.dataset.dataset)
+  return dataclasses.replace(parsed, desc=desc, preset=fv['preset'].value)
 
 
 def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
@@ -196,29 +200,8 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
     if any(level < 0 for level in levels):
       raise InputError(f'--levels={text}: levels must be >= 0')
   desc = load_source_desc(parsed.output_dir, fv['trial'].value, parsed.source_experiment)
+  check_data_dir(parsed.data_dir, desc.dataset.dataset)
   return dataclasses.replace(parsed, desc=desc, levels=levels)
-
-
-def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
-  """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism."""
-  from foundations import quiet  # pylint: disable=g-import-not-at-top
-  tf = quiet.tensorflow_started(show=verbosity >= 1)
-  tf.config.threading.set_intra_op_parallelism_threads(threads)
-  tf.config.threading.set_inter_op_parallelism_threads(threads)
-  # Same seed -> same masks, which is what makes an interrupted run resumable.
-  tf.config.experimental.enable_op_determinism()
-
-
-def load_data(desc: hparams.Desc, network, data_dir: Optional[str]):
-  """The verified raw dataset -> normalized DataSplits with the run's validation hold-out."""
-  from datasets import pipeline, registry  # pylint: disable=g-import-not-at-top
-  from lottery import seeds  # pylint: disable=g-import-not-at-top
-  d = desc.dataset
-  raw = registry.load_raw(d.dataset, data_dir)
-  return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test, raw.y_test,
-                              d.validation_size,
-                              seeds.derive(desc.seed, desc.trial, 'validation_split'),
-                              d.normalization, network.flatten)
 
 
 def _errors():
@@ -273,6 +256,11 @@ def _main(parse) -> int:
     return execute(inv)
   except _errors() as e:
     print(f'error: {e}', file=sys.stderr)
+    return 1
+  except OSError as e:  # disk full, permissions changed mid-run, ...
+    where = f'{e.filename}: ' if e.filename else ''
+    print(f'error: {where}{e.strerror or e}; finished levels are kept: fix this and rerun the '
+          'same command to resume', file=sys.stderr)
     return 1
 
 

@@ -1,0 +1,54 @@
+"""What a run needs before it starts: writable directories, TensorFlow set up, the data.
+
+The checks load no TensorFlow, so a refusal takes well under a second.
+"""
+
+import os
+from typing import Optional
+
+from foundations import hparams
+
+
+class InputError(ValueError):
+  """Bad flags, or no lottery run to work on; the message is one line."""
+
+
+def check_writable(path: str, flag: str) -> None:
+  """Refuses a directory that cannot be created or written, before anything slow starts."""
+  probe = os.path.abspath(path)
+  while not os.path.exists(probe):
+    probe = os.path.dirname(probe)
+  if not os.path.isdir(probe) or not os.access(probe, os.W_OK | os.X_OK):
+    raise InputError(f'--{flag}={path}: {probe} is not a writable directory; choose another '
+                     f'--{flag} or fix its permissions')
+
+
+def check_data_dir(data_dir: Optional[str], dataset: str) -> None:
+  """A dataset not cached yet will be fetched into data_dir: it must be writable (read-only is
+  fine once the verified cache is there)."""
+  from datasets import base, cache  # pylint: disable=g-import-not-at-top  (no TensorFlow)
+  data_dir = data_dir or base.default_data_dir()
+  if not os.path.exists(cache.cache_path(dataset, data_dir)):
+    check_writable(data_dir, 'data_dir')
+
+
+def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
+  """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism."""
+  from foundations import quiet  # pylint: disable=g-import-not-at-top
+  tf = quiet.tensorflow_started(show=verbosity >= 1)
+  tf.config.threading.set_intra_op_parallelism_threads(threads)
+  tf.config.threading.set_inter_op_parallelism_threads(threads)
+  # Same seed -> same masks, which is what makes an interrupted run resumable.
+  tf.config.experimental.enable_op_determinism()
+
+
+def load_data(desc: hparams.Desc, network, data_dir: Optional[str]):
+  """The verified raw dataset -> normalized DataSplits with the run's validation hold-out."""
+  from datasets import pipeline, registry  # pylint: disable=g-import-not-at-top
+  from lottery import seeds  # pylint: disable=g-import-not-at-top
+  d = desc.dataset
+  raw = registry.load_raw(d.dataset, data_dir)
+  return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test, raw.y_test,
+                              d.validation_size,
+                              seeds.derive(desc.seed, desc.trial, 'validation_split'),
+                              d.normalization, network.flatten)

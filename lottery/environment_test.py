@@ -1,0 +1,92 @@
+"""Failures a newcomer meets are one `error:` line: unwritable dirs, disk full (real MNIST)."""
+
+import contextlib
+import errno
+import io
+import os
+import time
+from unittest import mock
+
+from absl.testing import absltest
+
+from foundations import paths
+from foundations import save_restore
+from lottery import environment
+from lottery import runner
+
+LENET = ['lenet300_100']
+TINY = ['--rounds=1', '--training_iterations=200', '--eval_every=100', '--progress=false']
+
+
+def refuse_writes_under(root):
+  """os.access as for a non-root user who may not write `root` (tests run as root)."""
+  real = os.access
+
+  def access(path, mode):
+    if mode & os.W_OK and os.path.abspath(path).startswith(root):
+      return False
+    return real(path, mode)
+  return mock.patch('os.access', access)
+
+
+def main(*args):
+  err = io.StringIO()
+  with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    code = runner.main_train(['prog', *args], LENET, 'test')
+  return code, err.getvalue()
+
+
+class WritableTest(absltest.TestCase):
+
+  def test_unwritable_output_dir_is_refused_at_once(self):
+    root = self.create_tempdir().full_path
+    start = time.time()
+    with refuse_writes_under(root):
+      code, err = main(f'--output_dir={root}/runs')
+    self.assertLess(time.time() - start, 1.0)
+    self.assertEqual(code, 1)
+    self.assertEqual(err, f'error: --output_dir={root}/runs: {root} is not a writable directory; '
+                          'choose another --output_dir or fix its permissions\n')
+    self.assertEqual(os.listdir(root), [])
+
+  def test_unwritable_data_dir_is_refused_only_when_it_must_be_filled(self):
+    root = self.create_tempdir().full_path
+    out = self.create_tempdir().full_path
+    with refuse_writes_under(root):
+      code, err = main(f'--output_dir={out}', f'--data_dir={root}')
+      self.assertEqual((code, err.count('\n')), (1, 1))
+      self.assertIn(f'error: --data_dir={root}: {root} is not a writable directory', err)
+      save_restore.save_npz(os.path.join(root, 'mnist.npz'), {})  # a cache is there: reading is fine
+      environment.check_data_dir(root, 'mnist')
+    self.assertEqual(os.listdir(out), [])
+
+
+class DiskFullTest(absltest.TestCase):
+
+  def test_disk_full_mid_run_is_one_line_and_the_run_resumes(self):
+    out = self.create_tempdir().full_path
+    real = save_restore._atomic_write  # pylint: disable=protected-access
+    level1 = paths.run(out, 1, 1, 'lottery')
+
+    def full_at_level1(path, write_fn, suffix):
+      if path.startswith(level1):
+        raise OSError(errno.ENOSPC, 'No space left on device', path)
+      return real(path, write_fn, suffix)
+
+    with mock.patch.object(save_restore, '_atomic_write', full_at_level1):
+      code, err = main(*TINY, f'--output_dir={out}')
+    self.assertEqual(code, 1)
+    self.assertEqual(err.splitlines()[-1], f'error: {paths.initial(level1)}: No space left on '
+                     'device; finished levels are kept: fix this and rerun the same command to '
+                     'resume')
+    self.assertNotIn('Traceback', err)
+    self.assertTrue(os.path.exists(paths.summary(paths.run(out, 1, 0, 'lottery'))))
+    final0 = open(paths.final(paths.run(out, 1, 0, 'lottery')), 'rb').read()
+    code, err = main(*TINY, f'--output_dir={out}')
+    self.assertEqual(code, 0, err)
+    self.assertTrue(os.path.exists(paths.summary(level1)))
+    self.assertEqual(open(paths.final(paths.run(out, 1, 0, 'lottery')), 'rb').read(), final0)
+
+
+if __name__ == '__main__':
+  absltest.main()
