@@ -32,10 +32,12 @@ def make_optimizer(hp: TrainingHparams) -> keras.optimizers.Optimizer:
   return keras.optimizers.SGD(hp.learning_rate)
 
 
-def make_evaluate(model: keras.Model, data: TrainingData, batch_size: int) -> Callable:
-  """A tf.function returning [val_loss, val_acc, test_loss, test_acc] (val nan if absent)."""
-  # Eager tensors are captured by reference, not baked into the graph.
-  tensors = data.eval_sets()
+def make_evaluate(model: keras.Model, batch_size: int) -> Callable:
+  """A tf.function(eval_sets) returning [val_loss, val_acc, test_loss, test_acc] (val nan if absent).
+
+  eval_sets is TrainingData.eval_sets(): the tensors are arguments, so one trace serves every
+  dataset of the same shapes.
+  """
 
   def loss_and_accuracy(x, y):
     n = int(x.shape[0])
@@ -50,70 +52,90 @@ def make_evaluate(model: keras.Model, data: TrainingData, batch_size: int) -> Ca
     return loss_sum / n, tf.cast(correct, tf.float32) / n
 
   @tf.function
-  def evaluate():
+  def evaluate(eval_sets):
     out = []
-    for t in tensors:
+    for t in eval_sets:
       out.extend([tf.constant(np.nan), tf.constant(np.nan)] if t is None else loss_and_accuracy(*t))
     return tf.stack(out)
 
   return evaluate
 
 
-def make_train_chunk(model: keras.Model, optimizer, iterator, jit_compile: bool) -> Callable:
-  """A tf.function(steps) running `steps` optimizer steps; returns (mean loss, accuracy)."""
-  variables = model.trainable_variables
-  optimizer.build(variables)  # slots must exist before the graph loop is traced
+class CompiledTraining:
+  """A model with its optimizer, compiled train step, chunk loop and evaluation.
 
-  @tf.function(jit_compile=jit_compile)
-  def step(x, y):
-    with tf.GradientTape() as tape:
-      logits = model(x, training=True)
-      loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-    correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), y),
-                                    tf.float32))
-    return loss, correct
+  Made once and reused for every level a process trains with the same network
+  and training hyperparameters: tracing and XLA-compiling anew per level cost
+  seconds and kept every level's graphs in memory. `reset()` puts the optimizer
+  back to its initial state (iteration 0, zero slots); the caller sets the
+  model's weights, masks and biases. The data iterator is an argument, so a new
+  data order needs no new trace.
+  """
 
-  @tf.function
-  def train_chunk(steps):
-    loss_sum, correct, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
-    for _ in tf.range(steps):
-      x, y = next(iterator)
-      loss, c = step(x, y)
-      loss_sum += loss
-      correct += c
-      seen += tf.cast(tf.shape(y)[0], tf.float32)
-    return loss_sum / tf.cast(steps, tf.float32), correct / seen
+  def __init__(self, model: keras.Model, hp: TrainingHparams, eval_batch_size: int,
+               jit_compile: bool):
+    self.model = model
+    self.optimizer = make_optimizer(hp)
+    variables = model.trainable_variables
+    self.optimizer.build(variables)  # slots must exist before the graph loop is traced
+    optimizer = self.optimizer
 
-  return train_chunk
+    @tf.function(jit_compile=jit_compile)
+    def step(x, y):
+      with tf.GradientTape() as tape:
+        logits = model(x, training=True)
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+      correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), y),
+                                      tf.float32))
+      return loss, correct
+
+    @tf.function
+    def train_chunk(iterator, steps):
+      """`steps` optimizer steps on batches from `iterator`; returns (mean loss, accuracy)."""
+      loss_sum, correct, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
+      for _ in tf.range(steps):
+        x, y = next(iterator)
+        loss, c = step(x, y)
+        loss_sum += loss
+        correct += c
+        seen += tf.cast(tf.shape(y)[0], tf.float32)
+      return loss_sum / tf.cast(steps, tf.float32), correct / seen
+
+    self.train_chunk = train_chunk
+    self.evaluate = make_evaluate(model, eval_batch_size)
+
+  def reset(self) -> None:
+    """The optimizer as freshly built: iteration count and every slot (Adam's m, v) zero."""
+    for v in self.optimizer.variables:
+      v.assign(tf.zeros_like(v))
 
 
-def train(model: keras.Model, data: TrainingData, hp: TrainingHparams, data_seed: int,
+def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, data_seed: int,
           on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
-          eval_batch_size: int = 10000, jit_compile: bool = False,
           snapshot_iteration: Optional[int] = None,
           on_snapshot: Optional[Callable[[], None]] = None) -> Metrics:
-  """Trains `model` in place for hp.training_iterations steps, evaluating every hp.eval_every.
+  """Trains `compiled.model` in place for hp.training_iterations steps, evaluating every
+  hp.eval_every; the optimizer starts fresh (compiled.reset()), the weights as the caller set them.
 
   Args:
-    model: a compiled-free keras model mapping x batches to logits.
+    compiled: the model and its compiled functions (made with the same hp).
     data: normalized data (see TrainingData).
     hp: the training hyperparameters.
     data_seed: seed of the training-set shuffling.
     on_eval: called with each metrics row (dict of METRIC_NAMES) as it is recorded.
-    eval_batch_size: examples per forward pass during evaluation.
-    jit_compile: XLA-compile the training step.
     snapshot_iteration: if set, `on_snapshot()` is called once the model has
       taken exactly this many steps (0: before training), e.g. to save the
       weights for late resetting.
   """
+  compiled.reset()
   iterator = iter(data.train_batches(hp.batch_size, data_seed))
-  train_chunk = make_train_chunk(model, make_optimizer(hp), iterator, jit_compile)
-  evaluate = make_evaluate(model, data, eval_batch_size)
+  eval_sets = data.eval_sets()
   metrics = Metrics()
 
   def record(iteration, train_loss, train_acc):
-    vl, va, tl, ta = (float(v) for v in evaluate().numpy())
+    vl, va, tl, ta = (float(v) for v in compiled.evaluate(eval_sets).numpy())
     row = dict(iteration=iteration, train_loss=train_loss, train_accuracy=train_acc,
                val_loss=vl, val_accuracy=va, test_loss=tl, test_accuracy=ta)
     metrics.rows.append(row)
@@ -136,7 +158,7 @@ def train(model: keras.Model, data: TrainingData, hp: TrainingHparams, data_seed
     if snapshot_iteration is not None and iteration < snapshot_iteration < next_eval:
       stop = snapshot_iteration
     steps = stop - iteration
-    loss, acc = train_chunk(tf.constant(steps, tf.int32))
+    loss, acc = compiled.train_chunk(iterator, tf.constant(steps, tf.int32))
     loss_sum += float(loss) * steps
     correct_sum += float(acc) * steps
     since_eval += steps

@@ -60,11 +60,17 @@ def time_network(name, threads, repeats):
     return rng.rand(n, *shape).astype(np.float32), rng.randint(0, 10, n).astype(np.int32)
 
   splits = DataSplits(*fake(6000), *fake(5000), *fake(10000))
-  model = network.build(0, desc.model.dropout)
+  compiled = trainer.CompiledTraining(network.build(0, desc.model.dropout), hp,
+                                      network.eval_batch_size, network.jit_compile)
   iterator = iter(splits.train_batches(hp.batch_size, seed=0))
-  chunk = trainer.make_train_chunk(model, trainer.make_optimizer(hp), iterator,
-                                   network.jit_compile)
-  evaluate = trainer.make_evaluate(model, splits, network.eval_batch_size)
+  eval_sets = splits.eval_sets()
+
+  def chunk(steps):
+    return compiled.train_chunk(iterator, steps)
+
+  def evaluate():
+    return compiled.evaluate(eval_sets)
+
   steps = 200 if network.flatten else 5
   steps_t = tf.constant(steps)
   chunk(steps_t)  # trace, compile, warm up

@@ -36,8 +36,13 @@ def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
   """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism."""
   from foundations import quiet  # pylint: disable=g-import-not-at-top
   tf = quiet.tensorflow_started(show=verbosity >= 1)
-  tf.config.threading.set_intra_op_parallelism_threads(threads)
-  tf.config.threading.set_inter_op_parallelism_threads(threads)
+  threading = tf.config.threading
+  for get, set_ in ((threading.get_intra_op_parallelism_threads,
+                     threading.set_intra_op_parallelism_threads),
+                    (threading.get_inter_op_parallelism_threads,
+                     threading.set_inter_op_parallelism_threads)):
+    if get() != threads:  # fixed once TensorFlow has started: a second run in-process may reuse it
+      set_(threads)
   # Same seed -> same masks, which is what makes an interrupted run resumable.
   tf.config.experimental.enable_op_determinism()
 

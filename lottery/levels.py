@@ -27,6 +27,11 @@ from lottery import reporting
 from lottery import seeds
 
 
+# (network, training hparams, ...) -> trainer.CompiledTraining reused across levels; see
+# make_train_level.
+_COMPILED = {}
+
+
 class ResultsMismatchError(ValueError):
   """The output directory holds results of an experiment with other hyperparameters."""
 
@@ -65,10 +70,28 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
   from foundations import masked_layers  # pylint: disable=g-import-not-at-top
   from foundations import trainer  # pylint: disable=g-import-not-at-top
   model_seed = seeds.derive(desc.seed, desc.trial, 'model')
+  # The model and its compiled functions are reused by every level in this process that has the
+  # same network and training settings: each level sets all weights, masks and biases and resets
+  # the optimizer, so results are those of a fresh model. Not with dropout, whose random state
+  # would carry over from one level to the next.
+  reusable = not desc.model.dropout
+  key = (network.name, desc.training, network.eval_batch_size, network.jit_compile)
+
+  def compiled_model():
+    if reusable and key in _COMPILED:
+      return _COMPILED[key]
+    compiled = trainer.CompiledTraining(network.build(model_seed, desc.model.dropout),
+                                        desc.training, network.eval_batch_size,
+                                        network.jit_compile)
+    if reusable:
+      _COMPILED.clear()  # one network at a time: keep memory flat
+      _COMPILED[key] = compiled
+    return compiled
 
   def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
     begin = time.time()
-    model = network.build(model_seed, desc.model.dropout)
+    compiled = compiled_model()
+    model = compiled.model
     masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
     progress = reporting.Progress(level, desc.training.training_iterations) \
@@ -89,10 +112,8 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
     rewinding = save_rewind_point and level == 0
-    metrics = trainer.train(model, data, desc.training,
-                            seeds.derive(desc.seed, desc.trial, 'data', level),
-                            on_eval=on_eval, eval_batch_size=network.eval_batch_size,
-                            jit_compile=network.jit_compile,
+    metrics = trainer.train(compiled, data, desc.training,
+                            seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
                             snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
                             on_snapshot=save_rewind)
     writer.close()
@@ -103,11 +124,10 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
                    wall_seconds=time.time() - begin)
     result = experiment.Result(masked_layers.get_kernels(model), masked_layers.get_biases(model),
                                metrics.to_csv(), summary)
-    # Each level builds a new model and traces new functions: drop them, or a
-    # long run's memory grows with every level.
-    del model
-    keras.backend.clear_session()
-    gc.collect()
+    if not reusable:  # a model per level: drop it and its graphs
+      del model, compiled
+      keras.backend.clear_session()
+      gc.collect()
     return result
 
   return train_level

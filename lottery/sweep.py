@@ -128,8 +128,17 @@ def main(argv: Sequence[str]) -> int:
   print(sweep_plan.describe(args.tasks), flush=True)
   if args.dry_run:
     return 0
-  from lottery import sweep_driver  # pylint: disable=g-import-not-at-top  (Ray loads only here)
-  return sweep_driver.run(args)
+  from lottery import levels, sweep_driver  # pylint: disable=g-import-not-at-top  (Ray: only here)
+  try:
+    return sweep_driver.run(args)
+  except levels.ResultsMismatchError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  except OSError as e:  # disk full while writing a result, ...
+    where = f'{e.filename}: ' if e.filename else ''
+    print(f'error: {where}{e.strerror or e}; finished tasks are kept: fix this and rerun the '
+          'same command to resume', file=sys.stderr)
+    return 1
 
 
 if __name__ == '__main__':

@@ -44,6 +44,19 @@ def sequential(out: str, iterations: int) -> float:
   return time.time() - start
 
 
+def _task_times(out: str):
+  """Mean worker seconds per task (sweep_tasks.csv) and mean level wall_seconds (summaries)."""
+  import csv  # pylint: disable=g-import-not-at-top
+  import glob  # pylint: disable=g-import-not-at-top
+  with open(os.path.join(out, 'sweep_tasks.csv')) as f:
+    tasks = [float(row['seconds']) for row in csv.DictReader(f)]
+  walls = []
+  for path in glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')):
+    with open(path) as f:
+      walls.append(json.load(f)['wall_seconds'])
+  return sum(tasks) / len(tasks), sum(walls) / len(walls)
+
+
 def main(argv):
   del argv
   iterations, workers = _ITERATIONS.value, _WORKERS.value
@@ -62,6 +75,7 @@ def main(argv):
     start = time.time()
     subprocess.run(command, check=True, capture_output=True)
     swept = time.time() - start
+    task_s, level_s = _task_times(os.path.join(root, 'sweep'))
     seq = sequential(os.path.join(root, 'sequential'), iterations)
   for label, wall, cores in (('sequential, 1 process', seq, 1),
                              (f'sweep, {workers} workers', swept, workers)):
@@ -69,6 +83,9 @@ def main(argv):
     print(f'{label:<22} {wall:7.1f} s  {TASKS / wall * 3600:7.1f} level-runs/h  '
           f'overhead {overhead:5.1f} s per level-run')
   print(f'speed-up {seq / swept:.2f}x')
+  print(f'in the sweep, per level-run: {level_s:.1f} s training and evaluating (the level\'s '
+        f'wall_seconds), {task_s:.1f} s as the worker\'s task (with data and files); the rest of '
+        f'{swept * workers / TASKS:.1f} s is Ray, worker start-up and idle workers')
   return 0
 
 

@@ -5,7 +5,9 @@ The expensive fixtures (the sequential reference runs and the local-Ray sweep)
 are made once for the class and only read.
 """
 
+import contextlib
 import glob
+import io
 import json
 import os
 import shutil
@@ -19,6 +21,7 @@ import time
 from absl.testing import absltest
 
 from foundations import paths
+from lottery import runner
 from lottery import runner_testing
 
 # 2 trials x 3 levels, all four procedures, 200 iterations: 14 level-runs.
@@ -48,16 +51,16 @@ def result_files(out):
 
 
 def by_hand(out):
-  """The same tasks with the runners, one process at a time (trial T, seed T)."""
-  for trial in (1, 2):
-    ids = [f'--trial={trial}', f'--output_dir={out}', '--progress=false']
-    steps = [('mnist_fc.runners.train', *HPARAMS, f'--seed={trial}'),
-             ('mnist_fc.runners.reinitialize', '--levels=2'),
-             ('mnist_fc.runners.random_prune', '--levels=2'),
-             ('mnist_fc.runners.one_shot', '--levels=1,2')]
-    for module, *args in steps:
-      result = runner_testing.run(module, *args, *ids)
-      assert result.returncode == 0, result.stderr
+  """The same tasks with the runners' main functions (what `python -m mnist_fc.runners.X` runs),
+  one after another in this process (trial T, seed T)."""
+  with contextlib.redirect_stdout(io.StringIO()):
+    for trial in (1, 2):
+      ids = ['prog', f'--trial={trial}', f'--output_dir={out}', '--progress=false']
+      code = runner.main_train([*ids, *HPARAMS, f'--seed={trial}'], ['lenet300_100'], 'train')
+      assert code == 0
+      for procedure, levels in (('reinit', '2'), ('random_prune', '2'), ('one_shot', '1,2')):
+        code = runner.main_procedure([*ids, f'--levels={levels}'], procedure, procedure)
+        assert code == 0
 
 
 class SweepTest(absltest.TestCase):

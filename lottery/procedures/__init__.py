@@ -128,7 +128,7 @@ def finished_levels(desc: Desc, finished: List[int]) -> List[int]:
 
 
 # Registration: one line per procedure module.
-from lottery.procedures import lottery  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import lottery_ticket  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import reinit  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import random_prune  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
