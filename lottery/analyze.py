@@ -8,6 +8,8 @@ the paper), figure3.png (accuracy curves) and figure4.png (LeNet) or figure5.png
 (conv nets): early stop and accuracy vs Pm.
 """
 
+import glob
+import json
 import os
 import sys
 
@@ -17,6 +19,7 @@ from absl import flags
 
 from foundations import save_restore
 from lottery import analysis
+from lottery import claims
 from lottery import figures
 from lottery import networks
 from lottery import report
@@ -25,6 +28,14 @@ _OUTPUT_DIR = flags.DEFINE_string('output_dir', 'runs', 'Root directory of the e
 _NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
                              'Which network\'s paper claims to check.')
 _REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
+
+
+def _iterations(output_dir: str):
+  """Training iterations per level recorded by the lottery runs (None if none recorded)."""
+  for path in sorted(glob.glob(os.path.join(output_dir, 'trial*', 'lottery.hparams.json'))):
+    with open(path) as f:
+      return json.load(f).get('training_iterations')
+  return None
 
 
 def analyze(output_dir: str, network: str, report_dir: str) -> list:
@@ -36,7 +47,13 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   os.makedirs(report_dir, exist_ok=True)
   written = [os.path.join(report_dir, name) for name in ('results.md', 'report.md')]
   save_restore.save_text(written[0], analysis.markdown_table(rows))
-  save_restore.save_text(written[1], report.markdown(rows, network))
+  entry = networks.get(network)
+  if entry.claims == 'lenet':
+    summaries = {p: analysis.load_summaries(output_dir, p) for p in analysis.EXPERIMENTS}
+    text = claims.markdown(claims.LENET_CLAIMS, summaries, _iterations(output_dir))
+  else:
+    text = report.markdown(rows, network)
+  save_restore.save_text(written[1], text)
   curves = os.path.join(report_dir, 'figure3.png')
   figures.curves_figure(output_dir, rows, curves)
   pm_path = os.path.join(report_dir, networks.get(network).pm_figure)

@@ -1,9 +1,10 @@
 """Failures a newcomer meets are one `error:` line: unwritable dirs, disk full (real MNIST)."""
 
 import contextlib
-import errno
 import io
 import os
+import subprocess
+import sys
 import time
 from unittest import mock
 
@@ -13,6 +14,7 @@ from foundations import paths
 from foundations import save_restore
 from lottery import environment
 from lottery import runner
+from lottery import runner_testing
 
 LENET = ['lenet300_100']
 TINY = ['--rounds=1', '--training_iterations=200', '--eval_every=100', '--progress=false']
@@ -61,29 +63,47 @@ class WritableTest(absltest.TestCase):
     self.assertEqual(os.listdir(out), [])
 
 
+# Runs in a fresh process: TensorFlow's thread settings are fixed once it starts.
+DISK_FULL = """
+import errno, sys
+from unittest import mock
+from foundations import paths, save_restore
+from lottery import runner
+out, full = sys.argv[1], sys.argv[2] == 'full'
+real = save_restore._atomic_write
+level1 = paths.run(out, 1, 1, 'lottery')
+
+def full_at_level1(path, write_fn, suffix):
+  if full and path.startswith(level1):
+    raise OSError(errno.ENOSPC, 'No space left on device', path)
+  return real(path, write_fn, suffix)
+
+with mock.patch.object(save_restore, '_atomic_write', full_at_level1):
+  sys.exit(runner.main_train(['prog', *sys.argv[3:], f'--output_dir={out}'], ['lenet300_100'], 't'))
+"""
+
+
 class DiskFullTest(absltest.TestCase):
+
+  def run_tiny(self, out, disk):
+    return subprocess.run([sys.executable, '-c', DISK_FULL, out, disk, *TINY],
+                          cwd=runner_testing.REPO, env=runner_testing.env(), capture_output=True,
+                          text=True, timeout=600, check=False)
 
   def test_disk_full_mid_run_is_one_line_and_the_run_resumes(self):
     out = self.create_tempdir().full_path
-    real = save_restore._atomic_write  # pylint: disable=protected-access
     level1 = paths.run(out, 1, 1, 'lottery')
-
-    def full_at_level1(path, write_fn, suffix):
-      if path.startswith(level1):
-        raise OSError(errno.ENOSPC, 'No space left on device', path)
-      return real(path, write_fn, suffix)
-
-    with mock.patch.object(save_restore, '_atomic_write', full_at_level1):
-      code, err = main(*TINY, f'--output_dir={out}')
-    self.assertEqual(code, 1)
-    self.assertEqual(err.splitlines()[-1], f'error: {paths.initial(level1)}: No space left on '
-                     'device; finished levels are kept: fix this and rerun the same command to '
-                     'resume')
-    self.assertNotIn('Traceback', err)
+    result = self.run_tiny(out, 'full')
+    self.assertEqual(result.returncode, 1, result.stderr)
+    self.assertEqual(runner_testing.error_lines(result.stderr), [
+        f'error: {paths.initial(level1)}: No space left on device; finished levels are kept: '
+        'fix this and rerun the same command to resume'])
+    self.assertNotIn('Traceback', result.stderr)
     self.assertTrue(os.path.exists(paths.summary(paths.run(out, 1, 0, 'lottery'))))
     final0 = open(paths.final(paths.run(out, 1, 0, 'lottery')), 'rb').read()
-    code, err = main(*TINY, f'--output_dir={out}')
-    self.assertEqual(code, 0, err)
+    result = self.run_tiny(out, 'fine')
+    self.assertEqual(result.returncode, 0, result.stderr)
+    self.assertIn('(finished earlier, kept)', result.stdout)
     self.assertTrue(os.path.exists(paths.summary(level1)))
     self.assertEqual(open(paths.final(paths.run(out, 1, 0, 'lottery')), 'rb').read(), final0)
 

@@ -5,9 +5,7 @@ The expensive fixtures (the sequential reference runs and the local-Ray sweep)
 are made once for the class and only read.
 """
 
-import contextlib
 import glob
-import io
 import json
 import os
 import shutil
@@ -21,7 +19,6 @@ import time
 from absl.testing import absltest
 
 from foundations import paths
-from lottery import runner
 from lottery import runner_testing
 
 # 2 trials x 3 levels, all four procedures, 200 iterations: 14 level-runs.
@@ -50,17 +47,25 @@ def result_files(out):
   return files
 
 
+BY_HAND = """
+import sys
+from lottery import runner
+out, hparams = sys.argv[1], sys.argv[2:]
+for trial in (1, 2):
+  ids = ['prog', f'--trial={trial}', f'--output_dir={out}', '--progress=false']
+  assert runner.main_train([*ids, *hparams, f'--seed={trial}'], ['lenet300_100'], 'train') == 0
+  for procedure, levels in (('reinit', '2'), ('random_prune', '2'), ('one_shot', '1,2')):
+    assert runner.main_procedure([*ids, f'--levels={levels}'], procedure, procedure) == 0
+"""
+
+
 def by_hand(out):
   """The same tasks with the runners' main functions (what `python -m mnist_fc.runners.X` runs),
-  one after another in this process (trial T, seed T)."""
-  with contextlib.redirect_stdout(io.StringIO()):
-    for trial in (1, 2):
-      ids = ['prog', f'--trial={trial}', f'--output_dir={out}', '--progress=false']
-      code = runner.main_train([*ids, *HPARAMS, f'--seed={trial}'], ['lenet300_100'], 'train')
-      assert code == 0
-      for procedure, levels in (('reinit', '2'), ('random_prune', '2'), ('one_shot', '1,2')):
-        code = runner.main_procedure([*ids, f'--levels={levels}'], procedure, procedure)
-        assert code == 0
+  one after another in one fresh process (trial T, seed T)."""
+  result = subprocess.run([sys.executable, '-c', BY_HAND, out, *HPARAMS], cwd=runner_testing.REPO,
+                          env=runner_testing.env(), capture_output=True, text=True, timeout=900,
+                          check=False)
+  assert result.returncode == 0, result.stderr
 
 
 class SweepTest(absltest.TestCase):
