@@ -59,6 +59,13 @@ def run(procedure: str, output_dir: str, desc: hparams.Desc = DESC, level_list=N
                     level_list, source_name, show_progress=False)
 
 
+def load(output_dir: str, level: int, experiment: str, what: str, trial: int = 1):
+  """The arrays of one of a run's npz files: what = 'initial', 'masks', 'final', ..."""
+  from foundations import paths, save_restore  # pylint: disable=g-import-not-at-top
+  return save_restore.load_npz(getattr(paths, what)(paths.run(output_dir, trial, level,
+                                                               experiment)))
+
+
 def _tempdir() -> str:
   path = tempfile.mkdtemp(prefix='lth-shared-')
   atexit.register(shutil.rmtree, path, True)

@@ -8,6 +8,7 @@ cheap: builders import TensorFlow only when called.
 import dataclasses
 from typing import Callable, Dict, Mapping, Tuple
 
+from foundations import registry
 from foundations.hparams import Desc, HparamsError, PruningHparams
 
 
@@ -51,25 +52,8 @@ class Network:
     return {name: rate[kind] for name, kind in self.layer_kinds.items()}
 
 
-_REGISTRY: Dict[str, Network] = {}
-
-
-def register(network: Network) -> Network:
-  if network.name in _REGISTRY:
-    raise ValueError(f'network {network.name!r} is registered twice')
-  _REGISTRY[network.name] = network
-  return network
-
-
-def get(name: str) -> Network:
-  """The registered network; HparamsError (one line, naming --network) if unknown."""
-  if name not in _REGISTRY:
-    raise HparamsError(f'--network={name}: expected one of {", ".join(_REGISTRY)}')
-  return _REGISTRY[name]
-
-
-def names() -> Tuple[str, ...]:
-  return tuple(_REGISTRY)
+_REGISTRY = registry.Registry('network', HparamsError)
+register, get, names = _REGISTRY.register, _REGISTRY.get, _REGISTRY.names
 
 
 # Registration: one line per network module.

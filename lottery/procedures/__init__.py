@@ -18,6 +18,7 @@ import numpy as np
 
 from foundations import experiment
 from foundations import pruning
+from foundations import registry
 from foundations.hparams import Desc
 from lottery import seeds
 
@@ -92,24 +93,8 @@ class Procedure:
   doc: str = ''
 
 
-_REGISTRY: Dict[str, Procedure] = {}
-
-
-def register(procedure: Procedure) -> Procedure:
-  if procedure.name in _REGISTRY:
-    raise ValueError(f'procedure {procedure.name!r} is registered twice')
-  _REGISTRY[procedure.name] = procedure
-  return procedure
-
-
-def get(name: str) -> Procedure:
-  if name not in _REGISTRY:
-    raise ValueError(f'--procedure={name}: expected one of {", ".join(_REGISTRY)}')
-  return _REGISTRY[name]
-
-
-def names() -> Tuple[str, ...]:
-  return tuple(_REGISTRY)
+_REGISTRY = registry.Registry('procedure')
+register, get, names = _REGISTRY.register, _REGISTRY.get, _REGISTRY.names
 
 
 def every_level(desc: Desc, finished: List[int]) -> List[int]:

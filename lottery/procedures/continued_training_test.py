@@ -14,9 +14,7 @@ from lottery import testing_util
 
 SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
 
-
-def load(output_dir, level, name, what):
-  return save_restore.load_npz(getattr(paths, what)(paths.run(output_dir, 1, level, name)))
+load = testing_util.load
 
 from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-import-order
 
