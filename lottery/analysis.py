@@ -69,14 +69,22 @@ def load_metrics(output_dir: str, experiment: str, trial: int, level: int) -> Op
     return Metrics.from_csv(f.read())
 
 
-def aggregate(output_dir: str, experiments=EXPERIMENTS) -> List[Row]:
-  """Rows for every (experiment, level) with at least one finished trial."""
-  rows = []
+def aggregate(output_dir: str, experiments=EXPERIMENTS,
+              pool: Optional[Dict[str, str]] = None) -> List[Row]:
+  """Rows for every (experiment, level) with at least one finished trial.
+
+  pool: experiment -> the experiment whose samples it adds to (e.g. a second random draw,
+  'random_prune2' -> 'random_prune'); `trials` then counts samples.
+  """
+  pool = pool or {}
+  grouped: Dict[str, Dict[int, List[dict]]] = {}
   for experiment in experiments:
-    by_level: Dict[int, List[dict]] = {}
+    by_level = grouped.setdefault(pool.get(experiment, experiment), {})
     for levels in load_summaries(output_dir, experiment).values():
       for level, summary in levels.items():
         by_level.setdefault(level, []).append(summary)
+  rows = []
+  for experiment, by_level in grouped.items():
     for level in sorted(by_level):
       s = by_level[level]
       rows.append(Row(
@@ -107,3 +115,42 @@ def markdown_table(rows: List[Row]) -> str:
                  f'{r.early_stop.fmt(digits=0)} | {r.accuracy_at_early_stop.fmt(100)} | '
                  f'{r.final_accuracy.fmt(100)} |')
   return '\n'.join(lines) + '\n'
+
+
+SUMMARY_COLUMNS = ('procedure', 'trial', 'level', 'percent_remaining', 'early_stop_iteration',
+                   'val_accuracy_at_early_stop', 'test_accuracy_at_early_stop',
+                   'val_loss_at_early_stop', 'test_loss_at_early_stop', 'final_iteration',
+                   'final_val_accuracy', 'final_test_accuracy', 'final_val_loss',
+                   'final_test_loss')
+
+
+def summaries_csv(output_dir: str, experiments=EXPERIMENTS) -> str:
+  """One row per (procedure, trial, level): Pm, early stop, and validation and test accuracy
+  and loss at early stop and at the end (from summary.json and metrics.csv)."""
+  lines = [','.join(SUMMARY_COLUMNS)]
+  for experiment in experiments:
+    for trial, levels in sorted(load_summaries(output_dir, experiment).items()):
+      for level, s in sorted(levels.items()):
+        metrics = load_metrics(output_dir, experiment, trial, level)
+        by_iteration = {int(r['iteration']): r for r in metrics.rows} if metrics else {}
+        at_stop = by_iteration.get(s['early_stop_iteration'], {})
+        last = metrics.rows[-1] if metrics and metrics.rows else {}
+        values = dict(
+            procedure=experiment, trial=trial, level=level,
+            percent_remaining=s['percent_remaining'],
+            early_stop_iteration=s['early_stop_iteration'],
+            val_accuracy_at_early_stop=at_stop.get('val_accuracy'),
+            test_accuracy_at_early_stop=at_stop.get('test_accuracy'),
+            val_loss_at_early_stop=at_stop.get('val_loss'),
+            test_loss_at_early_stop=at_stop.get('test_loss'),
+            final_iteration=s['final_iteration'], final_val_accuracy=last.get('val_accuracy'),
+            final_test_accuracy=last.get('test_accuracy'), final_val_loss=last.get('val_loss'),
+            final_test_loss=last.get('test_loss'))
+        lines.append(','.join(_cell(values[c]) for c in SUMMARY_COLUMNS))
+  return '\n'.join(lines) + '\n'
+
+
+def _cell(value) -> str:
+  if value is None or (isinstance(value, float) and np.isnan(value)):
+    return ''
+  return f'{value:.6g}' if isinstance(value, float) else str(value)

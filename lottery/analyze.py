@@ -45,8 +45,10 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
     raise ValueError(f'{output_dir}: no finished levels found (expected '
                      'trial<T>/<level>/<procedure>/summary.json)')
   os.makedirs(report_dir, exist_ok=True)
-  written = [os.path.join(report_dir, name) for name in ('results.md', 'report.md')]
+  written = [os.path.join(report_dir, name)
+             for name in ('results.md', 'report.md', 'summaries.csv')]
   save_restore.save_text(written[0], analysis.markdown_table(rows))
+  save_restore.save_text(written[2], analysis.summaries_csv(output_dir))
   entry = networks.get(network)
   if entry.claims == 'lenet':
     summaries = {p: analysis.load_summaries(output_dir, p) for p in analysis.EXPERIMENTS}
@@ -56,9 +58,13 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   save_restore.save_text(written[1], text)
   curves = os.path.join(report_dir, 'figure3.png')
   figures.curves_figure(output_dir, rows, curves)
-  pm_path = os.path.join(report_dir, networks.get(network).pm_figure)
+  pm_path = os.path.join(report_dir, entry.pm_figure)
   figures.pm_figure(rows, pm_path, f'{network}: iterative pruning and controls')
-  return written + [curves, pm_path]
+  written += [curves, pm_path]
+  if entry.claims == 'lenet':
+    written.append(os.path.join(report_dir, 'figure1.png'))
+    figures.figure1(output_dir, written[-1])
+  return written
 
 
 def main(argv):

@@ -19,22 +19,36 @@ class AnalyzeTest(tf.test.TestCase):
       desc = testing_util.DESC.replace(trial=trial, seed=trial, rounds=2)
       testing_util.run('lottery', out, desc)
       testing_util.run('reinit', out, desc, level_list=[2])
+      testing_util.run('random_prune', out, desc, level_list=[2])
+      testing_util.run('random_prune2', out, desc, level_list=[2])
     report_dir = os.path.join(out, 'report')
     written = analyze.analyze(out, 'lenet300_100', report_dir)
     self.assertEqual(sorted(os.listdir(report_dir)),
-                     ['figure3.png', 'figure4.png', 'report.md', 'results.md'])
+                     ['figure1.png', 'figure3.png', 'figure4.png', 'report.md', 'results.md',
+                      'summaries.csv'])
     for path in written:
       self.assertGreater(os.path.getsize(path), 100)
-    for name in ('figure3.png', 'figure4.png'):
+    csv_rows = open(os.path.join(report_dir, 'summaries.csv')).read().splitlines()
+    self.assertEqual(csv_rows[0].split(',')[:5], ['procedure', 'trial', 'level',
+                                                  'percent_remaining', 'early_stop_iteration'])
+    self.assertLen(csv_rows, 1 + 2 * 6)  # lottery 0-2, reinit and both random draws at 2; 2 trials
+    self.assertTrue(csv_rows[1].startswith('lottery,1,0,100,'))
+    self.assertNotIn(',,', csv_rows[1])  # every value exists
+    for name in ('figure1.png', 'figure3.png', 'figure4.png'):
       with open(os.path.join(report_dir, name), 'rb') as f:
         self.assertEqual(f.read(8), b'\x89PNG\r\n\x1a\n')
     table = open(written[0]).read().splitlines()
-    self.assertLen(table, 2 + 3 + 1)  # header + lottery levels 0..2 + reinit level 2
+    self.assertLen(table, 2 + 3 + 3)  # header + lottery levels 0..2 + 3 controls at level 2
     self.assertRegex(table[2], r'^\| lottery \| 0 \| 100\.0 \| 2 \| ')
-    self.assertRegex(table[-1], r'^\| reinit \| 2 \| 65\.2 \| 2 \| ')
+    self.assertRegex(table[5], r'^\| reinit \| 2 \| 65\.2 \| 2 \| ')
     self.assertIn('[', table[2])  # min-max shown for two differing trials
     rows = analysis.aggregate(out)
-    self.assertEqual([r.trials for r in rows], [2, 2, 2, 2])
+    self.assertEqual([r.trials for r in rows], [2, 2, 2, 2, 2, 2])
+    # Figure 1 pools both random draws: 4 samples at level 2.
+    pooled = analysis.aggregate(out, ('random_prune', 'random_prune2'),
+                                pool={'random_prune2': 'random_prune'})
+    self.assertEqual([(r.experiment, r.level, r.trials) for r in pooled],
+                     [('random_prune', 2, 4)])
     text = open(written[1]).read()
     self.assertIn('Protocol: 60 training iterations per level, 2 trial(s). **This differs', text)
     self.assertIn('| Early stop at Pm 21.1% vs unpruned | 38% earlier | - | ±10 % earlier | '

@@ -12,8 +12,8 @@ import numpy as np  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from lottery import analysis  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange', '--', 'reinit'),
-         'random_prune': ('tab:green', ':', 'random pruning'),
+STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange', '-.', 'reinit'),
+         'random_prune': ('tab:green', '--', 'random sparse (random pruning)'),
          'one_shot': ('tab:purple', '-.', 'one-shot')}
 _SPARE = ('tab:red', 'tab:brown', 'tab:pink', 'tab:olive', 'tab:cyan')
 
@@ -26,53 +26,78 @@ def style(experiment: str):
       if experiment in analysis.EXPERIMENTS else 0
   return _SPARE[index % len(_SPARE)], '--', experiment.replace('_', ' ')
 FIGURE3_PM = (100.0, 51.3, 21.1, 7.0, 3.6, 1.9)
+# The Pm ticks of the paper's LeNet Figures 1 and 4: every fourth round at 20%/10%.
+PAPER_TICKS = (100.0, 41.1, 16.9, 7.0, 2.9, 1.2)
 
 
 def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
-                  pms: Sequence[float] = FIGURE3_PM) -> List[float]:
-  """Figure 3: test accuracy vs training iteration at selected Pm (mean over trials).
+                  pms: Sequence[float] = FIGURE3_PM, reinit_pms: Sequence[float] = (51.3, 21.1),
+                  last_iteration: int = 15000) -> List[float]:
+  """Figure 3: test accuracy vs training iteration, 0 to 15K, at the paper's Pm (mean of trials).
 
-  Returns the Pm values that were found and drawn.
+  Winning tickets at `pms`, reinitialized nets (dashed) at `reinit_pms`. The axis is zoomed to
+  where the curves are, so iteration 0 (the untrained net, about 10%) is left out rather than
+  drawn as a vertical line from below the axis. Requested curves that were not run are named on
+  the figure. Returns the Pm values of the tickets drawn.
   """
   fig, ax = plt.subplots(figsize=(7, 4.5))
-  drawn, lows, highs = [], [], []
+  drawn, missing, lows, highs, ends = [], [], [], [], [last_iteration]
   colors = plt.cm.viridis(np.linspace(0, 0.9, len(pms)))
   for color, pm in zip(colors, pms):
-    for experiment in ('lottery', 'reinit'):
+    for experiment in ('lottery', 'reinit') if pm in reinit_pms else ('lottery',):
       row = analysis.find(rows, experiment, pm)
       if row is None:
+        missing.append(f'{pm:g}%' + (' reinit' if experiment == 'reinit' else ''))
         continue
       trials = analysis.load_summaries(output_dir, experiment)
       runs = [analysis.load_metrics(output_dir, experiment, t, row.level) for t in trials]
       runs = [m for m in runs if m is not None]
       iterations = runs[0].column('iteration')
       accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
+      keep = (iterations > 0) & (iterations <= last_iteration)
       label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
-      ax.plot(iterations, accuracy, style(experiment)[1], color=color, label=label)
-      later = accuracy[iterations >= 0.1 * iterations[-1]]
+      ax.plot(iterations[keep], accuracy[keep], style(experiment)[1], color=color, label=label)
+      later = accuracy[keep][iterations[keep] >= 0.1 * iterations[keep][-1]]
       lows.append(later.min())
       highs.append(later.max())
+      ends.append(iterations[keep][-1])
       if experiment == 'lottery':
         drawn.append(row.percent_remaining)
   ax.set_xlabel('training iteration')
   ax.set_ylabel('test accuracy (%)')
+  ax.set_xlim(0, min(ends) if len(ends) > 1 else last_iteration)
   if lows:  # zoom past the first 10% of training, where all curves are far below
     ax.set_ylim(min(lows) - 0.5, min(100.0, max(highs) + 0.3))
-  ax.set_title('Test accuracy during training (Pm: weights remaining)')
-  ax.legend(fontsize=8, ncol=2)
+  if missing:
+    ax.text(0.01, 0.98, 'not run: Pm ' + ', '.join(missing), transform=ax.transAxes,
+            ha='left', va='top', fontsize=8, color='tab:red')
+  ax.set_title('Test accuracy during training (Pm: weights remaining; mean of trials)')
+  if drawn:
+    ax.legend(fontsize=8, ncol=2, loc='lower right')
   fig.tight_layout()
   fig.savefig(path, dpi=120)
   plt.close(fig)
   return drawn
 
 
-def pm_figure(rows: List[analysis.Row], path: str, title: str) -> None:
-  """Figures 4/5: early-stop iteration and test accuracy at early stop vs Pm (log x).
+def figure1(output_dir: str, path: str) -> None:
+  """Figure 1 (LeNet panel): winning tickets (solid, mean of trials) against randomly sampled
+  sparse networks (dashed, mean of every random_prune and random_prune2 draw), min-max shaded."""
+  rows = analysis.aggregate(output_dir, ('lottery', 'random_prune', 'random_prune2'),
+                            pool={'random_prune2': 'random_prune'})
+  pm_figure(rows, path, 'Figure 1: winning tickets vs randomly sampled sparse networks',
+            experiments=('lottery', 'random_prune'), ticks=PAPER_TICKS)
 
-  Lines are means over trials, shaded bands span min to max.
+
+def pm_figure(rows: List[analysis.Row], path: str, title: str,
+              experiments: Sequence[str] = None, ticks: Sequence[float] = None) -> None:
+  """Figures 1, 4 and 5: early-stop iteration and test accuracy at early stop vs Pm.
+
+  Pm is on a log axis, decreasing to the right. Lines are means over the samples (trials, or
+  draws), shaded bands span min to max. `ticks`: the Pm ticks (default: spread over the data).
   """
   fig, (ax_stop, ax_acc) = plt.subplots(1, 2, figsize=(11, 4.2))
-  for experiment in analysis.EXPERIMENTS:
+  for experiment in experiments or analysis.EXPERIMENTS:
     color, line, label = style(experiment)
     exp_rows = sorted((r for r in rows if r.experiment == experiment),
                       key=lambda r: -r.percent_remaining)
@@ -89,9 +114,12 @@ def pm_figure(rows: List[analysis.Row], path: str, title: str) -> None:
                      (ax_acc, 'test accuracy at early stop (%)')):
     ax.set_xscale('log')
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    ticks = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
-    ticks = ticks[::max(1, len(ticks) // 8)]
-    ax.set_xticks(ticks, [f'{t:g}' for t in ticks])
+    present = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
+    if ticks:
+      shown = [t for t in ticks if present and min(present) - 0.05 <= t <= max(present) + 0.05]
+    else:
+      shown = present[::max(1, len(present) // 8)]
+    ax.set_xticks(shown, [f'{t:g}' for t in shown])
     ax.invert_xaxis()
     ax.set_xlabel('percent of weights remaining (Pm)')
     ax.set_ylabel(ylabel)
