@@ -86,8 +86,30 @@ def time_network(name, threads, repeats):
   step_ms, eval_ms = float(np.median(step_times)), float(np.median(eval_times))
   evals = hp.training_iterations // hp.eval_every + 1
   hours = (hp.training_iterations * step_ms + evals * eval_ms) / 3.6e6
-  return dict(network=name, threads=threads, step_ms=step_ms, eval_ms=eval_ms,
-              iterations=hp.training_iterations, evals=evals, level_hours=hours)
+  result = dict(network=name, threads=threads, step_ms=step_ms, eval_ms=eval_ms,
+                iterations=hp.training_iterations, evals=evals, level_hours=hours,
+                matmul_gflops=matmul_gflops(repeats))
+  if network.flatten:  # the floors: FLOPs at this process's own matmul rate
+    from lottery import flops  # pylint: disable=g-import-not-at-top
+    rate = result['matmul_gflops'] * 1e9
+    result['step_floor_ms'] = flops.dense_step_flops(network.shapes, hp.batch_size)['matmul'] / \
+        rate * 1e3
+    result['eval_floor_ms'] = flops.dense_forward_flops(network.shapes, 15000) / rate * 1e3
+  return result
+
+
+def matmul_gflops(repeats: int, n: int = 2048) -> float:
+  """This process's matmul rate (GFLOP/s, float32, n x n): the best of `repeats` timings."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  a = tf.random.stateless_normal((n, n), seed=(0, 1))
+  b = tf.random.stateless_normal((n, n), seed=(0, 2))
+  tf.linalg.matmul(a, b).numpy()  # warm up
+  best = float('inf')
+  for _ in range(repeats):
+    start = time.perf_counter()
+    tf.linalg.matmul(a, b).numpy()
+    best = min(best, time.perf_counter() - start)
+  return 2 * n ** 3 / best / 1e9
 
 
 def main(argv):
@@ -109,6 +131,13 @@ def main(argv):
       print(f'{name:<8} {r["threads"]:>7}  {r["step_ms"]:>17.2f}  {r["eval_ms"]:>26.1f}  '
             f'{r["level_hours"]:>18.2f}   ({r["iterations"]} steps + {r["evals"]} evals)',
             flush=True)
+      if 'step_floor_ms' in r:
+        level = r['iterations'] * r['step_ms'] + r['evals'] * r['eval_ms']
+        floor = r['iterations'] * r['step_floor_ms'] + r['evals'] * r['eval_floor_ms']
+        print(f'{"":<8} floors at {r["matmul_gflops"]:.1f} GFLOP/s (matmul, this process): '
+              f'step {r["step_floor_ms"]:.2f} ms ({r["step_ms"] / r["step_floor_ms"]:.2f}x), '
+              f'eval {r["eval_floor_ms"]:.1f} ms ({r["eval_ms"] / r["eval_floor_ms"]:.2f}x), '
+              f'level {floor / 1e3:.0f} s ({level / floor:.2f}x)', flush=True)
   return 0
 
 
