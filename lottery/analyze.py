@@ -64,6 +64,7 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   if entry.claims == 'lenet':
     written.append(os.path.join(report_dir, 'figure1.png'))
     figures.figure1(output_dir, written[-1])
+    written += figures.figure4(output_dir, report_dir)
   return written
 
 

@@ -24,8 +24,8 @@ class AnalyzeTest(tf.test.TestCase):
     report_dir = os.path.join(out, 'report')
     written = analyze.analyze(out, 'lenet300_100', report_dir)
     self.assertEqual(sorted(os.listdir(report_dir)),
-                     ['figure1.png', 'figure3.png', 'figure4.png', 'report.md', 'results.md',
-                      'summaries.csv'])
+                     ['figure1.png', 'figure3.png', 'figure4.png', 'figure4a.png', 'figure4b.png',
+                      'figure4c.png', 'report.md', 'results.md', 'summaries.csv'])
     for path in written:
       self.assertGreater(os.path.getsize(path), 100)
     csv_rows = open(os.path.join(report_dir, 'summaries.csv')).read().splitlines()
@@ -34,7 +34,8 @@ class AnalyzeTest(tf.test.TestCase):
     self.assertLen(csv_rows, 1 + 2 * 6)  # lottery 0-2, reinit and both random draws at 2; 2 trials
     self.assertTrue(csv_rows[1].startswith('lottery,1,0,100,'))
     self.assertNotIn(',,', csv_rows[1])  # every value exists
-    for name in ('figure1.png', 'figure3.png', 'figure4.png'):
+    for name in ('figure1.png', 'figure3.png', 'figure4.png', 'figure4a.png', 'figure4b.png',
+                 'figure4c.png'):
       with open(os.path.join(report_dir, name), 'rb') as f:
         self.assertEqual(f.read(8), b'\x89PNG\r\n\x1a\n')
     table = open(written[0]).read().splitlines()

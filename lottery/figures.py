@@ -1,5 +1,6 @@
 """The paper's figures as PNG files (matplotlib, no display needed)."""
 
+import os
 from typing import List, Sequence
 
 import matplotlib
@@ -89,14 +90,39 @@ def figure1(output_dir: str, path: str) -> None:
             experiments=('lottery', 'random_prune'), ticks=PAPER_TICKS)
 
 
+STOP_AND_ACCURACY = (('early_stop', 'early-stop iteration (val. loss)', 1),
+                     ('accuracy_at_early_stop', 'test accuracy at early stop (%)', 100))
+FINAL_ACCURACY = (('final_accuracy', 'test accuracy at the end of training (%)', 100),)
+
+
+def figure4(output_dir: str, directory: str) -> List[str]:
+  """The paper's Figure 4 for LeNet, as figure4a/b/c.png; returns their paths.
+
+  a: early stop and accuracy at early stop, tickets against reinit and random pruning;
+  b: accuracy at the end of training, the same procedures; c: one-shot against iterative.
+  """
+  rows = analysis.aggregate(output_dir, pool={'random_prune2': 'random_prune'})
+  paths = [os.path.join(directory, f'figure4{part}.png') for part in 'abc']
+  controls = ('lottery', 'reinit', 'random_prune')
+  pm_figure(rows, paths[0], 'Figure 4a: early stop and accuracy, tickets and controls',
+            controls, PAPER_TICKS)
+  pm_figure(rows, paths[1], 'Figure 4b: accuracy at the end of training', controls, PAPER_TICKS,
+            panels=FINAL_ACCURACY)
+  pm_figure(rows, paths[2], 'Figure 4c: one-shot against iterative pruning',
+            ('lottery', 'one_shot'), PAPER_TICKS)
+  return paths
+
+
 def pm_figure(rows: List[analysis.Row], path: str, title: str,
-              experiments: Sequence[str] = None, ticks: Sequence[float] = None) -> None:
+              experiments: Sequence[str] = None, ticks: Sequence[float] = None,
+              panels=STOP_AND_ACCURACY) -> None:
   """Figures 1, 4 and 5: early-stop iteration and test accuracy at early stop vs Pm.
 
   Pm is on a log axis, decreasing to the right. Lines are means over the samples (trials, or
   draws), shaded bands span min to max. `ticks`: the Pm ticks (default: spread over the data).
   """
-  fig, (ax_stop, ax_acc) = plt.subplots(1, 2, figsize=(11, 4.2))
+  fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
+  axes = axes[0]
   for experiment in experiments or analysis.EXPERIMENTS:
     color, line, label = style(experiment)
     exp_rows = sorted((r for r in rows if r.experiment == experiment),
@@ -104,14 +130,13 @@ def pm_figure(rows: List[analysis.Row], path: str, title: str,
     if not exp_rows:
       continue
     pm = np.array([r.percent_remaining for r in exp_rows])
-    for ax, attr, scale in ((ax_stop, 'early_stop', 1), (ax_acc, 'accuracy_at_early_stop', 100)):
+    for ax, (attr, _, scale) in zip(axes, panels):
       stats = [getattr(r, attr) for r in exp_rows]
       ax.plot(pm, [s.mean * scale for s in stats], line, marker='o', ms=3, color=color,
               label=label)
       ax.fill_between(pm, [s.min * scale for s in stats], [s.max * scale for s in stats],
                       color=color, alpha=0.2)
-  for ax, ylabel in ((ax_stop, 'early-stop iteration (val. loss)'),
-                     (ax_acc, 'test accuracy at early stop (%)')):
+  for ax, (_, ylabel, _) in zip(axes, panels):
     ax.set_xscale('log')
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     present = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
