@@ -151,28 +151,71 @@ class SweepTest(absltest.TestCase):
     temp = tempfile.mkdtemp(prefix='ray', dir='/tmp')  # Ray's socket paths must stay short
     self.addCleanup(shutil.rmtree, temp, True)
 
-    def ray_cli(*args):
-      return subprocess.run([ray, *args], env=env, cwd=runner_testing.REPO, capture_output=True,
-                            text=True, timeout=120, check=False)
+    starters = []
 
-    try:
-      head = ray_cli('start', '--head', f'--port={port}', '--num-cpus=1',
-                     '--include-dashboard=false', f'--temp-dir={temp}')
-      self.assertEqual(head.returncode, 0, head.stderr)
-      address = f'{_host_ip()}:{port}'
-      worker = ray_cli('start', f'--address={address}', '--num-cpus=1')
-      self.assertEqual(worker.returncode, 0, worker.stderr)
-      result = subprocess.run(
-          runner_testing.command(*SWEEP, f'--output_dir={out}', f'--ray_address={address}'),
-          env=env, cwd=runner_testing.REPO, capture_output=True, text=True, timeout=600,
-          check=False)
-    finally:
-      ray_cli('stop', '--force')
+    def start_node(*args):
+      starters.append(subprocess.Popen([ray, 'start', '--block', *args], env=env,
+                                       cwd=runner_testing.REPO, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL))
+
+    def stop_nodes():
+      # Only this test's two nodes. `ray stop` would end every Ray on the machine, such as a
+      # sweep running beside the tests.
+      for proc in reversed(starters):
+        proc.send_signal(signal.SIGTERM)
+      for proc in starters:
+        try:
+          proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+          proc.kill()
+      _kill_processes_of_cluster(temp, port)
+
+    self.addCleanup(stop_nodes)
+    start_node('--head', f'--port={port}', '--num-cpus=1', '--include-dashboard=false',
+               f'--temp-dir={temp}')
+    address = f'{_host_ip()}:{port}'
+    _wait_for_nodes(ray, address, env, 1)
+    start_node(f'--address={address}', '--num-cpus=1')
+    _wait_for_nodes(ray, address, env, 2)
+    result = subprocess.run(
+        runner_testing.command(*SWEEP, f'--output_dir={out}', f'--ray_address={address}'),
+        env=env, cwd=runner_testing.REPO, capture_output=True, text=True, timeout=600,
+        check=False)
     self.assertEqual(result.returncode, 0, result.stderr)
     self.assert_same_files(out)
     with open(os.path.join(out, 'sweep_tasks.csv')) as f:
       nodes = {line.split(',')[3] for line in f.read().splitlines()[1:]}
     self.assertLen(nodes, 2)
+
+
+def _wait_for_nodes(ray: str, address: str, env: dict, count: int) -> None:
+  """Waits (at most 120 s) until `ray status` shows `count` live nodes."""
+  deadline = time.time() + 120
+  while time.time() < deadline:
+    status = subprocess.run([ray, 'status', f'--address={address}'], env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    active = status.stdout.split('Pending:')[0]
+    if status.returncode == 0 and active.count(' node_') >= count:
+      return
+    time.sleep(1)
+  raise AssertionError(f'{count} Ray node(s) at {address} did not come up: {status.stdout}')
+
+
+def _kill_processes_of_cluster(temp: str, port: int) -> None:
+  """SIGKILLs leftover processes of this test's cluster (an argument names its temp dir or ends
+  with its GCS port), never any other Ray."""
+  for pid in filter(str.isdigit, os.listdir('/proc')):
+    try:
+      with open(f'/proc/{pid}/cmdline', 'rb') as f:
+        cmdline = f.read().decode('utf-8', 'replace')
+    except OSError:
+      continue
+    args = cmdline.split('\x00')
+    if int(pid) != os.getpid() and any(temp in a or a.endswith(f':{port}') for a in args):
+      try:
+        os.kill(int(pid), signal.SIGKILL)
+      except OSError:
+        pass
 
 
 def _free_port() -> int:
