@@ -160,6 +160,27 @@ def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
   return fv
 
 
+def parse_levels(fv: flags.FlagValues, name: str) -> Optional[List[int]]:
+  """The integer levels of list flag --name (None if not given); InputError names the flag."""
+  if not fv[name].value:
+    return None
+  text = ','.join(fv[name].value)
+  try:
+    levels = [int(level) for level in fv[name].value]
+  except ValueError:
+    raise InputError(f'--{name}={text}: expected integers') from None
+  if any(level < 0 for level in levels):
+    raise InputError(f'--{name}={text}: levels must be >= 0')
+  return levels
+
+
+def os_error_line(e: OSError, finished: str) -> str:
+  """The one error line for an OS error mid-run (disk full, ...): what is kept, how to resume."""
+  where = f'{e.filename}: ' if e.filename else ''
+  return (f'error: {where}{e.strerror or e}; finished {finished} are kept: fix this and rerun '
+          'the same command to resume')
+
+
 def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
   """The description recorded by the lottery run (fields added since then take their defaults)."""
   path = paths.hparams(output_dir, trial, source)
@@ -190,15 +211,7 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
   except ValueError as e:
     raise InputError(str(e)) from None
   parsed = _common(fv, Invocation(procedure=name, source_experiment=fv['source_experiment'].value))
-  levels = None
-  if fv['levels'].value:
-    text = ','.join(fv['levels'].value)
-    try:
-      levels = [int(level) for level in fv['levels'].value]
-    except ValueError:
-      raise InputError(f'--levels={text}: expected integers') from None
-    if any(level < 0 for level in levels):
-      raise InputError(f'--levels={text}: levels must be >= 0')
+  levels = parse_levels(fv, 'levels')
   desc = load_source_desc(parsed.output_dir, fv['trial'].value, parsed.source_experiment)
   check_data_dir(parsed.data_dir, desc.dataset.dataset)
   return dataclasses.replace(parsed, desc=desc, levels=levels)
@@ -258,9 +271,7 @@ def _main(parse) -> int:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:  # disk full, permissions changed mid-run, ...
-    where = f'{e.filename}: ' if e.filename else ''
-    print(f'error: {where}{e.strerror or e}; finished levels are kept: fix this and rerun the '
-          'same command to resume', file=sys.stderr)
+    print(os_error_line(e, 'levels'), file=sys.stderr)
     return 1
 
 

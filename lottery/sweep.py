@@ -70,19 +70,6 @@ def sweep_flags() -> flags.FlagValues:
   return fv
 
 
-def _levels(fv, name: str) -> Optional[List[int]]:
-  if not fv[name].value:
-    return None
-  text = ','.join(fv[name].value)
-  try:
-    values = [int(v) for v in fv[name].value]
-  except ValueError:
-    raise runner.InputError(f'--{name}={text}: expected integers') from None
-  if any(v < 0 for v in values):
-    raise runner.InputError(f'--{name}={text}: levels must be >= 0')
-  return values
-
-
 def parse(argv: Sequence[str]) -> SweepArgs:
   """argv -> SweepArgs; raises UsageError/HparamsError/InputError (one line)."""
   fv = sweep_flags()
@@ -100,8 +87,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   if unknown:
     raise runner.InputError(f'--procedures={",".join(names)}: unknown {", ".join(unknown)}; '
                             f'expected some of {", ".join(procedures.names())}')
-  control = _levels(fv, 'control_levels')
-  one_shot = _levels(fv, 'one_shot_levels') or control
+  control = runner.parse_levels(fv, 'control_levels')
+  one_shot = runner.parse_levels(fv, 'one_shot_levels') or control
   rounds = desc.pruning.rounds
   too_deep = [v for v in (control or []) + (one_shot or []) if v > rounds]
   if too_deep:
@@ -135,9 +122,7 @@ def main(argv: Sequence[str]) -> int:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:  # disk full while writing a result, ...
-    where = f'{e.filename}: ' if e.filename else ''
-    print(f'error: {where}{e.strerror or e}; finished tasks are kept: fix this and rerun the '
-          'same command to resume', file=sys.stderr)
+    print(runner.os_error_line(e, 'tasks'), file=sys.stderr)
     return 1
 
 
