@@ -30,10 +30,13 @@ class Start:
   initial: layer name -> kernel [in, out] / [h, w, in, out] the net starts from (before masking).
   masks: layer name -> 0/1 float32 array of the kernel's shape.
   biases: layer name -> bias [out], or None to keep the freshly built (zero) biases.
+  prune_to: layer name -> number of kernel entries that survive, reached during training by
+    gradual magnitude pruning; None: the masks stay fixed.
   """
   initial: Arrays
   masks: Arrays
   biases: Optional[Arrays] = None
+  prune_to: Optional[Dict[str, int]] = None
 
 
 @dataclasses.dataclass
@@ -43,11 +46,14 @@ class Result:
   final: layer name -> trained kernel (already multiplied by the mask).
   final_biases: layer name -> trained bias.
   metrics_csv: the metrics file's text; summary: the summary.json contents.
+  masks: the masks the level ended with when training changed them (Start.prune_to), saved as
+    the level's masks.npz; None: the start's masks.
   """
   final: Arrays
   final_biases: Arrays
   metrics_csv: str
   summary: dict
+  masks: Optional[Arrays] = None
 
 
 class LevelStore:
@@ -92,7 +98,7 @@ class LevelStore:
     """Writes the level's files atomically, summary.json last (it marks the level finished)."""
     d = self.run_dir(level)
     save_restore.save_npz(paths.initial(d), start.initial)
-    save_restore.save_npz(paths.masks(d), start.masks)
+    save_restore.save_npz(paths.masks(d), start.masks if result.masks is None else result.masks)
     save_restore.save_npz(paths.final(d), result.final)
     save_restore.save_npz(paths.final_biases(d), result.final_biases)
     save_restore.save_text(paths.metrics(d), result.metrics_csv)

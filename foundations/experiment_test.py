@@ -63,6 +63,19 @@ class ExperimentLoopTest(absltest.TestCase):
     np.testing.assert_array_equal(save_restore.load_npz(paths.final(d))['w'], np.full((2, 3), 4))
     self.assertEqual(self.store.finished_levels(), [0, 1, 2])
 
+  def test_masks_changed_by_training_are_the_ones_saved(self):
+    # Gradual pruning decides the masks while training: the result's masks win over the start's.
+    pruned = {'w': np.array([[1, 0, 1], [0, 0, 1]], np.float32)}
+
+    def train(start, level, run_dir):
+      del run_dir
+      return experiment.Result(start.initial, {'w': np.zeros(3, np.float32)}, '', {'level': level},
+                               masks=pruned)
+
+    experiment.experiment([0], self.store, fake_start, train)
+    saved = save_restore.load_npz(paths.masks(self.store.run_dir(0)))['w']
+    np.testing.assert_array_equal(saved, pruned['w'])
+
   def test_finished_levels_are_verified_and_kept_not_recomputed(self):
     experiment.experiment([0, 1], self.store, Recorder().start, Recorder().train)
     mtime = os.stat(paths.final(self.store.run_dir(1))).st_mtime_ns

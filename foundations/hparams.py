@@ -116,6 +116,11 @@ class PruningHparams:
                              'magnitude pruning.', flag='pruning', choices=PRUNING_SCOPES)
   rewind_iteration: int = field(0, 'Late resetting: reset survivors to their values at this '
                                 'iteration of level 0 instead of theta_0 (0: theta_0).')
+  gmp_begin: float = field(0.1, 'Gradual magnitude pruning (the gmp procedure): start pruning '
+                           'at this fraction of --training_iterations.')
+  gmp_end: float = field(0.6, 'gmp: reach the level\'s sparsity at this fraction of '
+                         '--training_iterations (the rest trains the final sparse net).')
+  gmp_frequency: int = field(100, 'gmp: update the masks every this many steps.')
 
   def validate(self) -> None:
     for name in ('prune_percent', 'output_prune_percent', 'conv_prune_percent'):
@@ -126,6 +131,11 @@ class PruningHparams:
       raise HparamsError(f'--rounds={self.rounds}: must be >= 0')
     if self.rewind_iteration < 0:
       raise HparamsError(f'--rewind_iteration={self.rewind_iteration}: must be >= 0')
+    if not 0 <= self.gmp_begin < self.gmp_end <= 1:
+      raise HparamsError(f'--gmp_begin={self.gmp_begin}, --gmp_end={self.gmp_end}: need '
+                         '0 <= gmp_begin < gmp_end <= 1')
+    if self.gmp_frequency <= 0:
+      raise HparamsError(f'--gmp_frequency={self.gmp_frequency}: must be positive')
     _check_choices(self)
 
 

@@ -25,6 +25,14 @@ class _MaskedMixin:
     self.mask.assign(mask)
     self.kernel.assign(self.kernel * mask)
 
+  def get_prunable_weights(self):
+    """The kernel: what tfmot's PruneLowMagnitude may prune (the PrunableLayer interface).
+
+    With it tfmot wraps this very layer, sharing its variables, instead of
+    rebuilding it as a stock Dense/Conv2D with copied weights. Biases are never pruned.
+    """
+    return [self.kernel]
+
   @property
   def effective_kernel(self):
     """The kernel the layer computes with: kernel * mask."""
@@ -66,9 +74,12 @@ class MaskedConv2D(_MaskedMixin, keras.layers.Conv2D):
 
 
 def masked_layers(model):
-  """The model's masked layers in order: a dict layer name -> layer."""
-  return {layer.name: layer for layer in model.layers
-          if isinstance(layer, _MaskedMixin)}
+  """The model's masked layers in order: a dict layer name -> layer.
+
+  A masked layer inside a wrapper (tfmot's pruning wrapper) counts under its own name.
+  """
+  inner = (getattr(layer, 'layer', layer) for layer in model.layers)
+  return {layer.name: layer for layer in inner if isinstance(layer, _MaskedMixin)}
 
 
 def get_kernels(model):

@@ -36,17 +36,19 @@ class Metrics:
     return cls([{k: float(v) if v else np.nan for k, v in zip(header, line.split(','))}
                 for line in lines[1:]])
 
-  def summary(self) -> Dict[str, float]:
+  def summary(self, first_stop: int = 1) -> Dict[str, float]:
     """The early stop and the accuracies there and at the end.
 
     Early stop = the iteration of minimum validation loss (test loss when there
-    is no validation split), never iteration 0 (the untrained net). Ties go to
-    the earliest iteration; rows whose loss is NaN (a diverged net) never win.
-    With no finite loss after iteration 0, the early stop is the last row.
+    is no validation split) among iterations >= `first_stop`; never iteration 0
+    (the untrained net). Ties go to the earliest iteration; rows whose loss is
+    NaN (a diverged net) never win. With no finite candidate, the early stop is
+    the last row. Gradual pruning passes the iteration its sparsity is reached,
+    so that a denser net never counts.
     """
     stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
     losses = self.column(stop_key)
-    losses[0] = np.nan  # iteration 0 is the untrained net, never an early-stop point
+    losses[self.column('iteration') < max(first_stop, 1)] = np.nan
     finite = ~np.isnan(losses)
     best = int(np.flatnonzero(finite)[np.argmin(losses[finite])]) if finite.any() \
         else len(losses) - 1

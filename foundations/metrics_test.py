@@ -44,6 +44,11 @@ class SummaryTest(absltest.TestCase):
     s = metrics([NAN] * 4, [2.0, 0.4, 0.3, 0.6]).summary()
     self.assertEqual((s['early_stop_metric'], s['early_stop_iteration']), ('test_loss', 200))
 
+  def test_first_stop_excludes_earlier_iterations(self):
+    # The global minimum is at 100, but only iterations >= 200 may be chosen.
+    s = metrics([2.0, 0.1, 0.9, 0.5, 0.7]).summary(first_stop=200)
+    self.assertEqual((s['early_stop_iteration'], s['test_accuracy_at_early_stop']), (300, 0.3))
+
   def test_only_iteration_zero(self):
     self.assertEqual(metrics([2.0]).summary()['early_stop_iteration'], 0)
 

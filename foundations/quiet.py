@@ -42,3 +42,9 @@ def tensorflow_started(show: bool = False):
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     tf.config.list_physical_devices()
   return tf
+
+
+def silenced(show: bool = False):
+  """A context in which C++ lines on fd 2 (TFLite converter and interpreter chatter) are kept
+  back, and replayed only if `show` or the block fails."""
+  return _captured_fd2(show)

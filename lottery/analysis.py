@@ -117,6 +117,25 @@ def markdown_table(rows: List[Row]) -> str:
   return '\n'.join(lines) + '\n'
 
 
+def versus_table(rows: List[Row], a: str = 'lottery', b: str = 'gmp') -> str:
+  """Per Pm where both ran: `a` against `b` test accuracy at early stop and at the end (%, mean
+  [min, max] over trials) and the difference of the means in points; '' if `b` has no rows."""
+  pairs = [(ra, rb) for rb in rows if rb.experiment == b
+           for ra in [find(rows, a, rb.percent_remaining, tolerance=0.05)] if ra]
+  if not pairs:
+    return ''
+  lines = [f'| Pm (%) | trials {a}/{b} | {a} @ early stop | {b} @ early stop | diff (pp) | '
+           f'{a} @ end | {b} @ end | diff (pp) |', '|---:|---:|---:|---:|---:|---:|---:|---:|']
+  for ra, rb in sorted(pairs, key=lambda p: -p[1].percent_remaining):
+    es = (ra.accuracy_at_early_stop.mean - rb.accuracy_at_early_stop.mean) * 100
+    end = (ra.final_accuracy.mean - rb.final_accuracy.mean) * 100
+    lines.append(f'| {rb.percent_remaining:.1f} | {ra.trials}/{rb.trials} | '
+                 f'{ra.accuracy_at_early_stop.fmt(100)} | {rb.accuracy_at_early_stop.fmt(100)} | '
+                 f'{es:+.2f} | {ra.final_accuracy.fmt(100)} | {rb.final_accuracy.fmt(100)} | '
+                 f'{end:+.2f} |')
+  return '\n'.join(lines) + '\n'
+
+
 SUMMARY_COLUMNS = ('procedure', 'trial', 'level', 'percent_remaining', 'early_stop_iteration',
                    'val_accuracy_at_early_stop', 'test_accuracy_at_early_stop',
                    'val_loss_at_early_stop', 'test_loss_at_early_stop', 'final_iteration',

@@ -55,6 +55,12 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
     text = claims.markdown(claims.LENET_CLAIMS, summaries, _iterations(output_dir))
   else:
     text = report.markdown(rows, network)
+  gmp = analysis.versus_table(rows)
+  if gmp:
+    text += ('\n## Winning tickets against gradual magnitude pruning (tfmot)\n\n'
+             'Test accuracy (%), mean [min, max] over trials, at the same Pm. GMP prunes during '
+             'one training run from theta_0 (see README); its early stop is chosen only after '
+             'it reaches the level\'s sparsity. diff = ticket minus GMP.\n\n' + gmp)
   save_restore.save_text(written[1], text)
   curves = os.path.join(report_dir, 'figure3.png')
   figures.curves_figure(output_dir, rows, curves)

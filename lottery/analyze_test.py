@@ -60,6 +60,30 @@ class AnalyzeTest(tf.test.TestCase):
     self.assertIn('| conv2: unpruned accuracy | 67.6% (validation) |',
                   open(os.path.join(conv_dir, 'report.md')).read())
 
+  def test_gmp_is_drawn_beside_tickets_and_reported_per_pm(self):
+    out = testing_util.copy_of_shared_run()  # lottery levels 0..3, trial 1
+    testing_util.run('gmp', out, testing_util.DESC.replace(gmp_frequency=10), level_list=[2])
+    report_dir = os.path.join(out, 'report')
+    written = analyze.analyze(out, 'lenet300_100', report_dir)
+    self.assertIn(os.path.join(report_dir, 'figure4d.png'), written)
+    text = open(os.path.join(report_dir, 'report.md')).read()
+    self.assertIn('## Winning tickets against gradual magnitude pruning (tfmot)', text)
+    rows = analysis.aggregate(out)
+    ticket, gmp = analysis.find(rows, 'lottery', 65.2), analysis.find(rows, 'gmp', 65.2)
+    diff = (ticket.final_accuracy.mean - gmp.final_accuracy.mean) * 100
+    self.assertIn(f'| 65.2 | 1/1 | {ticket.accuracy_at_early_stop.mean * 100:.2f} | ', text)
+    self.assertIn(f'| {diff:+.2f} |\n', text)
+
+  def test_versus_table_pairs_levels_of_equal_pm_only(self):
+    def row(experiment, pm, accuracy):
+      stat = analysis.Stat.of([accuracy])
+      return analysis.Row(experiment, 1, pm, 1, analysis.Stat.of([100]), stat, stat)
+    rows = [row('lottery', 80.0, 0.98), row('lottery', 64.0, 0.97), row('gmp', 64.0, 0.9625),
+            row('gmp', 10.0, 0.9)]
+    self.assertEqual(analysis.versus_table(rows).splitlines()[2:],
+                     ['| 64.0 | 1/1 | 97.00 | 96.25 | +0.75 | 97.00 | 96.25 | +0.75 |'])
+    self.assertEqual(analysis.versus_table(rows[:2]), '')
+
   def test_no_results_is_an_error(self):
     with self.assertRaisesRegex(ValueError, 'no finished levels found'):
       analyze.analyze(self.create_tempdir().full_path, 'lenet300_100',

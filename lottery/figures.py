@@ -15,7 +15,8 @@ from lottery import analysis  # pylint: disable=g-import-not-at-top,wrong-import
 
 STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange', '-.', 'reinit'),
          'random_prune': ('tab:green', '--', 'random sparse (random pruning)'),
-         'one_shot': ('tab:purple', '-.', 'one-shot')}
+         'one_shot': ('tab:purple', '-.', 'one-shot'),
+         'gmp': ('tab:brown', ':', 'gradual magnitude pruning (tfmot)')}
 _SPARE = ('tab:red', 'tab:brown', 'tab:pink', 'tab:olive', 'tab:cyan')
 
 
@@ -93,13 +94,15 @@ def figure1(output_dir: str, path: str) -> None:
 STOP_AND_ACCURACY = (('early_stop', 'early-stop iteration (val. loss)', 1),
                      ('accuracy_at_early_stop', 'test accuracy at early stop (%)', 100))
 FINAL_ACCURACY = (('final_accuracy', 'test accuracy at the end of training (%)', 100),)
+ACCURACIES = STOP_AND_ACCURACY[1:] + FINAL_ACCURACY
 
 
 def figure4(output_dir: str, directory: str) -> List[str]:
   """The paper's Figure 4 for LeNet, as figure4a/b/c.png; returns their paths.
 
   a: early stop and accuracy at early stop, tickets against reinit and random pruning;
-  b: accuracy at the end of training, the same procedures; c: one-shot against iterative.
+  b: accuracy at the end of training, the same procedures; c: one-shot against iterative;
+  d (when gmp ran): tickets against gradual magnitude pruning, at early stop and at the end.
   """
   rows = analysis.aggregate(output_dir, pool={'random_prune2': 'random_prune'})
   paths = [os.path.join(directory, f'figure4{part}.png') for part in 'abc']
@@ -110,6 +113,10 @@ def figure4(output_dir: str, directory: str) -> List[str]:
             panels=FINAL_ACCURACY)
   pm_figure(rows, paths[2], 'Figure 4c: one-shot against iterative pruning',
             ('lottery', 'one_shot'), PAPER_TICKS)
+  if any(r.experiment == 'gmp' for r in rows):
+    paths.append(os.path.join(directory, 'figure4d.png'))
+    pm_figure(rows, paths[3], 'Figure 4d: winning tickets against gradual magnitude pruning',
+              ('lottery', 'gmp'), PAPER_TICKS, panels=ACCURACIES)
   return paths
 
 

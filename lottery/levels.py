@@ -88,11 +88,28 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       _COMPILED[key] = compiled
     return compiled
 
+  def gradual_model(start: experiment.Start):
+    """A fresh model wrapped for gradual pruning to start.prune_to (its schedule is traced in)."""
+    from foundations import gmp  # pylint: disable=g-import-not-at-top  (tfmot: only for gmp)
+    schedule = gmp.Schedule.of(desc.training.training_iterations, desc.pruning.gmp_begin,
+                               desc.pruning.gmp_end, desc.pruning.gmp_frequency)
+    model = network.build(model_seed, desc.model.dropout)
+    masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
+    wrapped = gmp.wrap(model, start.prune_to, schedule)
+    gmp.prepare(wrapped)
+    return gmp, schedule, trainer.CompiledTraining(wrapped, desc.training,
+                                                   network.eval_batch_size, network.jit_compile)
+
   def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
     begin = time.time()
-    compiled = compiled_model()
+    gradual = start.prune_to is not None
+    if gradual:
+      gmp, schedule, compiled = gradual_model(start)
+    else:
+      compiled = compiled_model()
+      masked_layers.set_weights_and_masks(compiled.model, start.initial, start.masks,
+                                          start.biases)
     model = compiled.model
-    masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
     progress = reporting.Progress(level, desc.training.training_iterations) \
         if show_progress else None
@@ -117,16 +134,22 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
                             snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
                             on_snapshot=save_rewind)
     writer.close()
-    masks = masked_layers.get_masks(model)
-    summary = dict(metrics.summary(), level=level,
+    masks = gmp.masks(model) if gradual else masked_layers.get_masks(model)
+    # Gradual pruning: the early stop is chosen once the level's sparsity is reached.
+    summary = dict(metrics.summary(first_stop=schedule.end if gradual else 1), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
                    wall_seconds=time.time() - begin)
-    result = experiment.Result(masked_layers.get_kernels(model), masked_layers.get_biases(model),
-                               metrics.to_csv(), summary)
-    if not reusable:  # a model per level: drop it and its graphs
+    if gradual:
+      summary['gmp_schedule'] = dict(begin=schedule.begin, end=schedule.end,
+                                     frequency=schedule.frequency)
+    final = gmp.final_kernels(model) if gradual else masked_layers.get_kernels(model)
+    result = experiment.Result(final, masked_layers.get_biases(model), metrics.to_csv(), summary,
+                               masks=masks if gradual else None)
+    if gradual or not reusable:  # a model per level: drop it and its graphs
       del model, compiled
-      keras.backend.clear_session()
+      if not reusable:  # (a cached model may live beside a gradual one: keep the session)
+        keras.backend.clear_session()
       gc.collect()
     return result
 

@@ -9,7 +9,8 @@ from absl.testing import absltest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENTRY_POINTS = (
     'mnist_fc.runners.train', 'mnist_fc.runners.reinitialize', 'mnist_fc.runners.random_prune',
-    'mnist_fc.runners.one_shot', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
+    'mnist_fc.runners.one_shot', 'mnist_fc.runners.gmp', 'cifar_conv.runners.gmp',
+    'lottery.export', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
     'cifar_conv.runners.random_prune', 'cifar_conv.runners.one_shot', 'lottery.run',
     'lottery.sweep', 'lottery.analyze', 'lottery.benchmark', 'lottery.sweep_benchmark',
     'datasets.prepare',

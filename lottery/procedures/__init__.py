@@ -118,3 +118,4 @@ from lottery.procedures import reinit  # pylint: disable=g-import-not-at-top,wro
 from lottery.procedures import random_prune  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import continued_training  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import gmp  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

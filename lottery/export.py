@@ -1,0 +1,152 @@
+"""Exports a trained winning ticket as a Keras SavedModel and TFLite flatbuffers.
+
+  python -m lottery.export --output_dir=runs --trial=1 --level=12 --format=saved_model,tflite
+
+Rebuilds the level's trained network from final.npz (kernels), masks.npz and
+final_biases.npz, strips it to stock tf_keras layers holding kernel * mask
+(foundations.deploy), and writes into --export_dir (default <run dir>/export):
+  saved_model/          the Keras SavedModel
+  model_dense.tflite    TFLite, default conversion
+  model_sparse.tflite   TFLite with sparse weight encoding (Optimize.EXPERIMENTAL_SPARSITY)
+  export.json           file sizes, TFLite test accuracy against the stored one, latency
+The TFLite test accuracy must equal the run's stored final test accuracy within
+0.05 points; otherwise the export fails.
+"""
+
+import json
+import os
+import sys
+
+from absl import flags
+
+from foundations import cli
+from foundations import paths
+from foundations import save_restore
+from lottery import environment
+from lottery import networks
+from lottery import runner
+from lottery import seeds
+
+FORMATS = ('saved_model', 'tflite')
+TOLERANCE_PP = 0.05
+
+flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
+flags.DEFINE_integer('trial', 1, 'Trial number.')
+flags.DEFINE_integer('level', None, 'Pruning level to export (its run must be finished).')
+flags.DEFINE_string('experiment', 'lottery', 'Experiment (procedure) directory of the level.')
+flags.DEFINE_list('format', list(FORMATS), f'What to write: some of {", ".join(FORMATS)}.')
+flags.DEFINE_string('export_dir', None, 'Where to write (default: <run dir>/export).')
+flags.DEFINE_string('data_dir', None, 'Verified dataset cache (default: $LTH_DATA_DIR or '
+                    '~/.cache/lottery_ticket/data).')
+flags.DEFINE_integer('latency_examples', 1000, 'Test examples timed one at a time per model.')
+FLAGS = flags.FLAGS
+
+
+def _dir_bytes(path: str) -> int:
+  return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(path) for n in names)
+
+
+def check_inputs(output_dir: str, trial: int, level: int, experiment: str, formats) -> str:
+  """The level's run dir, or InputError (one line) if it cannot be exported."""
+  unknown = [f for f in formats if f not in FORMATS]
+  if unknown or not formats:
+    raise runner.InputError(f'--format={",".join(formats)}: expected some of {", ".join(FORMATS)}')
+  if level is None:
+    raise runner.InputError('--level is required')
+  run_dir = paths.run(output_dir, trial, level, experiment)
+  if not os.path.exists(paths.summary(run_dir)):
+    raise runner.InputError(f'{run_dir}: level {level} is not finished; nothing to export')
+  if not os.path.exists(paths.final_biases(run_dir)):
+    raise runner.InputError(
+        f'{paths.final_biases(run_dir)}: missing; this run predates saving trained biases, so its '
+        'trained network cannot be rebuilt (retrain the level to export it)')
+  return run_dir
+
+
+def rebuild(desc, network, run_dir: str):
+  """The masked tf_keras model holding the level's trained kernels, masks and biases."""
+  from foundations import masked_layers  # pylint: disable=g-import-not-at-top
+  shapes = dict(network.shapes)
+  final = save_restore.load_npz(paths.final(run_dir), shapes)
+  masks = save_restore.load_npz(paths.masks(run_dir), shapes)
+  biases = save_restore.load_npz(paths.final_biases(run_dir))
+  model = network.build(seeds.derive(desc.seed, desc.trial, 'model'), desc.model.dropout)
+  masked_layers.set_weights_and_masks(model, final, masks, biases)
+  return model
+
+
+def export(output_dir: str, trial: int, level: int, experiment: str = 'lottery',
+           formats=FORMATS, export_dir=None, data_dir=None, latency_examples: int = 1000,
+           network=None, data=None) -> dict:
+  """Writes the exports; returns export.json's contents. `network`/`data`: for tests."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  run_dir = check_inputs(output_dir, trial, level, experiment, formats)
+  desc = runner.load_source_desc(output_dir, trial, experiment)
+  network = network or networks.get(desc.model.network)
+  from foundations import deploy  # pylint: disable=g-import-not-at-top
+  export_dir = export_dir or os.path.join(run_dir, 'export')
+  os.makedirs(export_dir, exist_ok=True)
+  with open(paths.summary(run_dir)) as f:
+    summary = json.load(f)
+  plain = deploy.plain_model(rebuild(desc, network, run_dir))
+  info = dict(run_dir=os.path.abspath(run_dir), level=level,
+              percent_remaining=summary['percent_remaining'],
+              stored_final_test_accuracy=summary['final_test_accuracy'])
+  if 'saved_model' in formats:
+    path = os.path.join(export_dir, 'saved_model')
+    plain.save(path, save_format='tf')
+    info['saved_model_bytes'] = _dir_bytes(path)
+  if 'tflite' in formats:
+    data = data or environment.load_data(desc, network, data_dir)
+    x, y = data.x_test.astype(np.float32), data.y_test
+    timed = x[:latency_examples]
+    for kind in ('dense', 'sparse'):
+      flatbuffer = deploy.tflite_bytes(plain, sparse=kind == 'sparse')
+      save_restore.save_bytes(os.path.join(export_dir, f'model_{kind}.tflite'), flatbuffer)
+      interpreter = deploy.Interpreter(flatbuffer)
+      accuracy = float(np.mean(interpreter.predict(x).argmax(-1) == y))
+      median, best = interpreter.latency(timed)
+      info[f'tflite_{kind}'] = dict(bytes=len(flatbuffer), test_accuracy=accuracy,
+                                    latency_us_median=median * 1e6, latency_us_min=best * 1e6)
+      gap = abs(accuracy - summary['final_test_accuracy']) * 100
+      if gap > TOLERANCE_PP:
+        raise ValueError(f'{kind} TFLite test accuracy {accuracy:.4%} differs from the stored '
+                         f'{summary["final_test_accuracy"]:.4%} by {gap:.3f} pp')
+  save_restore.save_json(os.path.join(export_dir, 'export.json'), info)
+  return info
+
+
+def describe(info: dict) -> str:
+  """Human-readable lines of export.json's contents."""
+  lines = [f'level {info["level"]} (Pm {info["percent_remaining"]:.1f}%): stored final test '
+           f'accuracy {info["stored_final_test_accuracy"]:.2%}']
+  if 'saved_model_bytes' in info:
+    lines.append(f'  SavedModel            {info["saved_model_bytes"]:>10,d} bytes')
+  for kind in ('dense', 'sparse'):
+    t = info.get(f'tflite_{kind}')
+    if t:
+      lines.append(f'  TFLite {kind:<6}         {t["bytes"]:>10,d} bytes   test accuracy '
+                   f'{t["test_accuracy"]:.2%}   {t["latency_us_median"]:.1f} us/example')
+  return '\n'.join(lines)
+
+
+def main(argv):
+  if len(argv) > 1:
+    print(f'error: unexpected arguments: {" ".join(argv[1:])} (flags start with --; see --help)',
+          file=sys.stderr)
+    return 1
+  try:
+    check_inputs(FLAGS.output_dir, FLAGS.trial, FLAGS.level, FLAGS.experiment, FLAGS.format)
+    environment.configure_tensorflow(1)  # one thread, as the latency figures are per core
+    info = export(FLAGS.output_dir, FLAGS.trial, FLAGS.level, FLAGS.experiment, FLAGS.format,
+                  FLAGS.export_dir, FLAGS.data_dir, FLAGS.latency_examples)
+  except (runner.InputError, ValueError, OSError) as e:  # NpzError is a ValueError
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  print(describe(info))
+  print(f'Wrote {FLAGS.export_dir or os.path.join(info["run_dir"], "export")}')
+  return 0
+
+
+if __name__ == '__main__':
+  cli.run_absl(main)

@@ -1,0 +1,41 @@
+"""Gradual magnitude pruning (GMP), the standard pruning-during-training baseline (tfmot).
+
+Level k trains theta_0 (the lottery run's initialization) once, pruning while it
+trains (foundations.gmp) until each layer keeps exactly as many weights as k
+rounds of the lottery run's layer-wise pruning leave. Same network, data,
+optimizer, iterations and evaluation; no reset, no earlier level read. The
+question it answers: does iterative pruning with reset find sparse nets that
+pruning during one training run does not reach at the same sparsity?
+"""
+
+from foundations import pruning
+from lottery import procedures
+
+
+def survivors(ctx: procedures.Context, level: int):
+  """Layer name -> kernel entries the lottery run keeps at `level` (layer-wise, exact rule)."""
+  p = ctx.desc.pruning
+  if p.pruning_scope != 'layerwise' or p.pruning_rule != 'exact':
+    raise procedures.MissingSourceError(
+        f'gmp level {level}: gradual pruning follows the layer-wise, exact-rule lottery run; '
+        f'got --pruning={p.pruning_scope} --pruning_rule={p.pruning_rule}')
+  return {name: pruning.expected_remaining(int(_size(shape)), ctx.percents[name], level)
+          for name, shape in ctx.shapes.items()}
+
+
+def _size(shape) -> int:
+  n = 1
+  for d in shape:
+    n *= int(d)
+  return n
+
+
+def start(ctx: procedures.Context, level: int) -> procedures.Start:
+  return procedures.Start(ctx.fresh_kernels(ctx.model_seed), ctx.ones(),
+                          prune_to=survivors(ctx, level))
+
+
+procedures.register(procedures.Procedure(
+    name='gmp', start=start, requires=lambda level: [],
+    default_levels=procedures.pruned_levels,
+    doc='gradual magnitude pruning during one training run (tfmot), to each level\'s sparsity'))
