@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
-from foundations.hparams import TrainingHparams
+from foundations.hparams import CURVE_ITERATIONS, TrainingHparams
 from foundations.metrics import Metrics
 
 
@@ -115,7 +115,7 @@ class CompiledTraining:
 def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, data_seed: int,
           on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
           snapshot_iteration: Optional[int] = None,
-          on_snapshot: Optional[Callable[[], None]] = None) -> Metrics:
+          on_snapshot: Optional[Callable[[], None]] = None, first_stop: int = 1) -> Metrics:
   """Trains `compiled.model` in place for hp.training_iterations steps, evaluating every
   hp.eval_every; the optimizer starts fresh (compiled.reset()), the weights as the caller set them.
 
@@ -128,14 +128,37 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     snapshot_iteration: if set, `on_snapshot()` is called once the model has
       taken exactly this many steps (0: before training), e.g. to save the
       weights for late resetting.
+    first_stop: the first iteration the early stop may be chosen at (Metrics.summary's
+      first_stop); with hp.test_eval == 'needed' the test set is evaluated at every new
+      validation-loss minimum from there on.
   """
   compiled.reset()
   iterator = iter(data.train_batches(hp.batch_size, data_seed))
   eval_sets = data.eval_sets()
   metrics = Metrics()
+  lazy_test = hp.test_eval == 'needed' and eval_sets[0] is not None
+  best_val = [math.inf]
+
+  def evaluate(iteration):
+    """[val_loss, val_acc, test_loss, test_acc]; with lazy_test, test is nan where nothing reads
+    it. The early stop is the earliest minimum of validation loss, so it is always a new strict
+    minimum when evaluated: test is measured there, at iterations <= CURVE_ITERATIONS (Figure 3)
+    and at the end, which is all the summary and the figures read."""
+    if not lazy_test:
+      return [float(v) for v in compiled.evaluate(eval_sets).numpy()]
+    vl, va, _, _ = (float(v) for v in compiled.evaluate([eval_sets[0], None]).numpy())
+    candidate = iteration >= max(first_stop, 1) and not math.isnan(vl)  # as Metrics.summary
+    new_minimum = candidate and vl < best_val[0]
+    if new_minimum:
+      best_val[0] = vl
+    needed = new_minimum or iteration <= CURVE_ITERATIONS or iteration == hp.training_iterations
+    if not needed:
+      return [vl, va, math.nan, math.nan]
+    _, _, tl, ta = (float(v) for v in compiled.evaluate([None, eval_sets[1]]).numpy())
+    return [vl, va, tl, ta]
 
   def record(iteration, train_loss, train_acc):
-    vl, va, tl, ta = (float(v) for v in compiled.evaluate(eval_sets).numpy())
+    vl, va, tl, ta = evaluate(iteration)
     row = dict(iteration=iteration, train_loss=train_loss, train_accuracy=train_acc,
                val_loss=vl, val_accuracy=va, test_loss=tl, test_accuracy=ta)
     metrics.rows.append(row)

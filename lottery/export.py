@@ -18,6 +18,7 @@ import os
 import sys
 
 from absl import flags
+from absl import logging
 
 from foundations import cli
 from foundations import paths
@@ -131,6 +132,7 @@ def describe(info: dict) -> str:
 
 
 def main(argv):
+  logging.set_verbosity(logging.ERROR)  # SavedModel writing logs every shard at INFO
   if len(argv) > 1:
     print(f'error: unexpected arguments: {" ".join(argv[1:])} (flags start with --; see --help)',
           file=sys.stderr)

@@ -132,7 +132,8 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
     metrics = trainer.train(compiled, data, desc.training,
                             seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
                             snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
-                            on_snapshot=save_rewind)
+                            on_snapshot=save_rewind,
+                            first_stop=schedule.end if gradual else 1)
     writer.close()
     masks = gmp.masks(model) if gradual else masked_layers.get_masks(model)
     # Gradual pruning: the early stop is chosen once the level's sparsity is reached.

@@ -118,3 +118,41 @@ class LotteryLevelsTest(tf.test.TestCase):
 
 if __name__ == '__main__':
   tf.test.main()
+
+
+class LazyTestEvaluationTest(tf.test.TestCase):
+  """--test_eval=needed: the test set only where the summary or Figure 3 reads it."""
+
+  def test_same_summaries_and_weights_as_evaluating_everything(self):
+    from foundations import trainer  # pylint: disable=g-import-not-at-top
+    from foundations.metrics import Metrics  # pylint: disable=g-import-not-at-top
+    # The tiny run is short: shrink Figure 3's range so that lazy evaluation has points to skip.
+    saved, trainer.CURVE_ITERATIONS = trainer.CURVE_ITERATIONS, 40
+    try:
+      desc = DESC.replace(training_iterations=400, eval_every=10, rounds=0)
+      runs = {}
+      for mode in ('all', 'needed'):
+        out = self.create_tempdir().full_path
+        summaries = testing_util.run('lottery', out, desc.replace(test_eval=mode))
+        runs[mode] = (out, summaries)
+    finally:
+      trainer.CURVE_ITERATIONS = saved
+    (all_out, all_summaries), (lazy_out, lazy_summaries) = runs['all'], runs['needed']
+    for a, b in zip(all_summaries, lazy_summaries):
+      a.pop('wall_seconds'), b.pop('wall_seconds')
+      self.assertEqual(a, b)
+    for level in (0,):
+      for what in ('final', 'masks'):
+        for layer, array in load(all_out, level, what).items():
+          np.testing.assert_array_equal(array, load(lazy_out, level, what)[layer])
+      with open(paths.metrics(paths.run(lazy_out, 1, level, 'lottery'))) as f:
+        lazy = Metrics.from_csv(f.read())
+      with open(paths.metrics(paths.run(all_out, 1, level, 'lottery'))) as f:
+        full = Metrics.from_csv(f.read())
+      np.testing.assert_array_equal(lazy.column('val_loss'), full.column('val_loss'))
+      test = lazy.column('test_accuracy')
+      skipped = np.isnan(test)
+      self.assertGreater(int(skipped.sum()), 5)  # it did skip
+      self.assertFalse(skipped[lazy.column('iteration') <= 40].any())
+      self.assertFalse(skipped[-1])
+      np.testing.assert_array_equal(test[~skipped], full.column('test_accuracy')[~skipped])
