@@ -20,8 +20,12 @@ from foundations import quiet
 
 def plain_model(model: keras.Model) -> keras.Model:
   """The same function as `model` (a built functional model) from stock tf_keras layers."""
-  if any(hasattr(layer, 'pruning_vars') for layer in model.layers):  # tfmot wrappers
+  wrappers = [layer for layer in model.layers if hasattr(layer, 'pruning_vars')]  # tfmot's
+  if wrappers:
     import tensorflow_model_optimization as tfmot  # pylint: disable=g-import-not-at-top
+    for wrapper in wrappers:  # the last optimizer step moved pruned entries; strip keeps kernels
+      for weight, mask, _ in wrapper.pruning_vars:
+        weight.assign(weight * mask)
     model = tfmot.sparsity.keras.strip_pruning(model)
   masked = masked_layers.masked_layers(model)
 
