@@ -13,7 +13,7 @@ ENTRY_POINTS = (
     'lottery.export', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
     'cifar_conv.runners.random_prune', 'cifar_conv.runners.one_shot', 'lottery.run',
     'lottery.sweep', 'lottery.analyze', 'lottery.benchmark', 'lottery.sweep_benchmark',
-    'datasets.prepare',
+    'datasets.prepare', 'tools.section2_report',
 )
 
 

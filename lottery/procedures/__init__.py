@@ -1,7 +1,9 @@
 """The procedure registry: name -> how a level of that procedure starts.
 
 A procedure is one function from the files of the levels it depends on to the
-(initial weights, masks[, biases]) of a run, plus which levels those are. The
+(initial weights, masks[, biases]) of a run, plus which levels those are. A
+procedure that prunes while it trains (gmp) returns all-ones masks and the
+per-layer counts to reach (`Start.prune_to`) instead. The
 one level loop (foundations.experiment) and the sweep drive every procedure
 alike. A new procedure is one module in this package that calls
 `register(Procedure(...))`, its test, and one import line at the bottom of this file.

@@ -1,0 +1,107 @@
+"""Assembles the Section-2 evidence (tools/section2_evidence.sh's output) into a results folder.
+
+  python -m tools.section2_report --evidence_root=$HOME/lth_evidence --results_dir=results/lenet
+
+Writes into --results_dir:
+  results.md, report.md, summaries.csv, figure1/3/4/4a/4b/4c.png   lottery.analyze on <root>/lenet
+  normalization.md   the input-normalisation study: lottery runs with unit (the main run's
+                     trials 1-3), standard and l2 inputs at levels 0 and the last common level
+  timing.md          level-runs per procedure and their seconds, from each sweep_tasks.csv
+Every number comes from the runs' summary.json and sweep_tasks.csv files.
+"""
+
+import csv
+import os
+import sys
+from typing import Dict, List
+
+from absl import flags
+
+from foundations import cli
+from foundations import save_restore
+from lottery import analysis
+from lottery import analyze
+
+flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
+                    'Output root of tools/section2_evidence.sh.')
+flags.DEFINE_string('results_dir', 'results/lenet', 'Where to write.')
+FLAGS = flags.FLAGS
+
+NORMALIZATION_RUNS = (('unit (x/255)', 'lenet'), ('standard (mean/std)', 'lenet_norm_standard'),
+                      ('l2 (row norm, TF1 reference)', 'lenet_norm_l2'))
+
+
+def _stat(values, scale=1.0, digits=2) -> str:
+  return analysis.Stat.of(values).fmt(scale, digits)
+
+
+def normalization_table(root: str, trials=(1, 2, 3)) -> str:
+  """Lottery early stop and test accuracy per input normalisation at level 0 and the last level
+  every normalisation reached, over `trials` (mean [min, max])."""
+  found = {label: {t: levels for t, levels in
+                   analysis.load_summaries(os.path.join(root, name), 'lottery').items()
+                   if t in trials}
+           for label, name in NORMALIZATION_RUNS}
+  def common(by_trial):
+    sets = [set(levels) for levels in by_trial.values()]
+    return set.intersection(*sets) if sets else set()
+  shared = set.intersection(*(common(by_trial) for by_trial in found.values()))
+  if not shared:
+    return ''
+  lines = ['| inputs | level | Pm (%) | trials | early-stop iteration | test acc @ early stop (%) '
+           '| test acc @ end (%) |', '|---|---:|---:|---:|---:|---:|---:|']
+  for level in sorted({0, max(shared)} & shared):
+    for label, by_trial in found.items():
+      s = [levels[level] for levels in by_trial.values()]
+      lines.append(f'| {label} | {level} | {s[0]["percent_remaining"]:.1f} | {len(s)} | '
+                   f'{_stat([x["early_stop_iteration"] for x in s], digits=0)} | '
+                   f'{_stat([x["test_accuracy_at_early_stop"] for x in s], 100)} | '
+                   f'{_stat([x["final_test_accuracy"] for x in s], 100)} |')
+  return '\n'.join(lines) + '\n'
+
+
+def timing_table(root: str) -> str:
+  """Per sweep and procedure: finished level-runs, mean and total task seconds."""
+  lines = ['| sweep | procedure | level-runs | mean s per level-run | total task hours |',
+           '|---|---|---:|---:|---:|']
+  for name in sorted(os.listdir(root)):
+    path = os.path.join(root, name, 'sweep_tasks.csv')
+    if not os.path.exists(path):
+      continue
+    seconds: Dict[str, List[float]] = {}
+    with open(path) as f:
+      for row in csv.DictReader(f):
+        if row['status'] == 'done':
+          seconds.setdefault(row['task'].split('/')[0], []).append(float(row['seconds']))
+    for procedure, values in sorted(seconds.items()):
+      lines.append(f'| {name} | {procedure} | {len(values)} | {sum(values) / len(values):.0f} | '
+                   f'{sum(values) / 3600:.2f} |')
+  return '\n'.join(lines) + '\n'
+
+
+def assemble(root: str, results_dir: str) -> List[str]:
+  """Writes the results folder; returns the files written."""
+  written = analyze.analyze(os.path.join(root, 'lenet'), 'lenet300_100', results_dir)
+  for name, text in (('normalization.md', normalization_table(root)),
+                     ('timing.md', timing_table(root))):
+    if text:
+      written.append(os.path.join(results_dir, name))
+      save_restore.save_text(written[-1], text)
+  return written
+
+
+def main(argv):
+  if len(argv) > 1:
+    print(f'error: unexpected arguments: {" ".join(argv[1:])}', file=sys.stderr)
+    return 1
+  try:
+    written = assemble(FLAGS.evidence_root, FLAGS.results_dir)
+  except (ValueError, OSError) as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  print('Wrote ' + ', '.join(written))
+  return 0
+
+
+if __name__ == '__main__':
+  cli.run_absl(main)

@@ -1,0 +1,48 @@
+"""tools.section2_report on tiny runs laid out like the evidence run's output."""
+
+import os
+import shutil
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+from lottery import analysis
+from lottery import testing_util
+from tools import section2_report
+
+TASKS = """time,task,status,node,host,pid,seconds,percent_remaining,early_stop_iteration,test_accuracy_at_early_stop,error
+2026-11-28 01:44:36,lottery/trial1/level0,done,n,vm,1,300.0,100.0,3300,0.97,
+2026-11-28 01:50:36,lottery/trial1/level1,done,n,vm,1,360.0,80.0,3300,0.97,
+2026-11-28 01:51:36,reinit/trial1/level1,failed,n,vm,1,5.0,,,,bad npz
+"""
+
+
+class Section2ReportTest(tf.test.TestCase):
+
+  def test_writes_analysis_normalization_and_timing(self):
+    root = self.create_tempdir().full_path
+    shutil.copytree(testing_util.shared_run(), os.path.join(root, 'lenet'))  # levels 0..3
+    testing_util.run('lottery', os.path.join(root, 'lenet_norm_standard'),
+                     testing_util.DESC.replace(seed=2, rounds=1))
+    testing_util.run('lottery', os.path.join(root, 'lenet_norm_l2'),
+                     testing_util.DESC.replace(seed=3, rounds=2))
+    with open(os.path.join(root, 'lenet', 'sweep_tasks.csv'), 'w') as f:
+      f.write(TASKS)
+    results = os.path.join(root, 'results')
+    written = section2_report.assemble(root, results)
+    self.assertIn(os.path.join(results, 'figure4a.png'), written)
+    norm = open(os.path.join(results, 'normalization.md')).read().splitlines()
+    self.assertLen(norm, 2 + 2 * 3)  # levels 0 and 1 (the last every run reached) x 3 inputs
+    l2 = analysis.load_summaries(os.path.join(root, 'lenet_norm_l2'), 'lottery')[1][1]
+    self.assertEqual(norm[-1], f'| l2 (row norm, TF1 reference) | 1 | 80.7 | 1 | '
+                               f'{l2["early_stop_iteration"]} | '
+                               f'{l2["test_accuracy_at_early_stop"] * 100:.2f} | '
+                               f'{l2["final_test_accuracy"] * 100:.2f} |')
+    self.assertTrue(norm[2].startswith('| unit (x/255) | 0 | 100.0 | 1 | '))
+    timing = open(os.path.join(results, 'timing.md')).read().splitlines()
+    self.assertEqual(timing[2:], ['| lenet | lottery | 2 | 330 | 0.18 |'])
+
+
+if __name__ == '__main__':
+  tf.test.main()
