@@ -129,15 +129,19 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
     rewinding = save_rewind_point and level == 0
+    # Gradual pruning: the early stop is chosen once the level's sparsity is reached (at once
+    # when nothing is pruned).
+    pruned = gradual and any(count < start.masks[name].size
+                             for name, count in start.prune_to.items())
+    first_stop = schedule.end if pruned else 1
     metrics = trainer.train(compiled, data, desc.training,
                             seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
                             snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
                             on_snapshot=save_rewind,
-                            first_stop=schedule.end if gradual else 1)
+                            first_stop=first_stop)
     writer.close()
     masks = gmp.masks(model) if gradual else masked_layers.get_masks(model)
-    # Gradual pruning: the early stop is chosen once the level's sparsity is reached.
-    summary = dict(metrics.summary(first_stop=schedule.end if gradual else 1), level=level,
+    summary = dict(metrics.summary(first_stop=first_stop), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
                    wall_seconds=time.time() - begin)

@@ -26,7 +26,7 @@ class GmpTest(tf.test.TestCase):
   def setUpClass(cls):
     super().setUpClass()
     cls.out = testing_util.copy_of_shared_run()
-    cls.summaries = testing_util.run('gmp', cls.out, DESC, level_list=[1, 3])
+    cls.level0, *cls.summaries = testing_util.run('gmp', cls.out, DESC, level_list=[0, 1, 3])
 
   def test_masks_hit_the_lottery_levels_counts_exactly(self):
     for level in (1, 3):
@@ -57,6 +57,12 @@ class GmpTest(tf.test.TestCase):
       self.assertEqual([r['iteration'] for r in rows], [0, 20, 40, 60])
       self.assertAlmostEqual(summary['percent_remaining'], pruning.percent_remaining(
           load(self.out, level, 'gmp', 'masks')))
+
+  def test_level_0_prunes_nothing_and_may_stop_early_anywhere(self):
+    self.assertEqual(self.level0['percent_remaining'], 100.0)
+    with open(paths.metrics(paths.run(self.out, 1, 0, 'gmp'))) as f:
+      unrestricted = Metrics.from_csv(f.read()).summary(first_stop=1)
+    self.assertEqual(self.level0['early_stop_iteration'], unrestricted['early_stop_iteration'])
 
   def test_results_repeat_exactly(self):
     again = testing_util.copy_of_shared_run()
