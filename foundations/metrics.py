@@ -40,13 +40,15 @@ class Metrics:
     """The early stop and the accuracies there and at the end.
 
     Early stop = the iteration of minimum validation loss (test loss when there
-    is no validation split), never iteration 0 (the untrained net). Ties go to
+    is no validation split), never iteration 0 (the untrained net), wherever that row is. Ties go to
     the earliest iteration; rows whose loss is NaN (a diverged net) never win.
     With no finite loss after iteration 0, the early stop is the last row.
     """
     stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
     losses = self.column(stop_key)
-    losses[0] = np.nan  # iteration 0 is the untrained net, never an early-stop point
+    # Iteration 0 is the untrained net, never an early-stop point (logs imported from the
+    # reference code have no row for it: their first row is a trained net).
+    losses[self.column('iteration') == 0] = np.nan
     finite = ~np.isnan(losses)
     best = int(np.flatnonzero(finite)[np.argmin(losses[finite])]) if finite.any() \
         else len(losses) - 1
