@@ -12,7 +12,7 @@ ENTRY_POINTS = (
     'mnist_fc.runners.one_shot', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
     'cifar_conv.runners.random_prune', 'cifar_conv.runners.one_shot', 'lottery.run',
     'lottery.sweep', 'lottery.analyze', 'lottery.benchmark', 'lottery.sweep_benchmark',
-    'datasets.prepare',
+    'lottery.interop', 'lottery.compare', 'datasets.prepare',
 )
 
 
