@@ -20,6 +20,7 @@ import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
 from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery import environment  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery import reference_format  # pylint: disable=g-import-not-at-top,wrong-import-position
@@ -98,7 +99,8 @@ def main(argv) -> int:
                                         v['reference_dir'], name)
       print(f'Exported level(s) {", ".join(map(str, exported))} to '
             f'{v["reference_dir"]}/<level>/{name}/')
-  except (reference_format.FormatError, NpzError, levels.ResultsMismatchError) as e:
+  except (reference_format.FormatError, NpzError, levels.ResultsMismatchError,
+          hparams.HparamsError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:

@@ -131,6 +131,8 @@ def infer_desc(reference_dir: str, name: str, shapes, levels: List[int], metrics
   if exported:
     return hparams.from_flat(exported)
   network = _network_by_shapes(shapes)
+  if dataset:
+    network.check_dataset(dataset)  # HparamsError
   desc = network.presets(0.0)['reference']
   iterations = metrics.column('iteration')
   every = int(iterations[1] - iterations[0]) if len(iterations) > 1 else int(iterations[-1])

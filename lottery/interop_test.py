@@ -157,6 +157,12 @@ class ReferenceLayoutTest(tf.test.TestCase):
                      [f'error: {paths.run(out, 1, 0, "lottery")}: already exists; import never '
                       'writes over a run (choose another directory)'])
     self.assertEqual(interop.main(['p', 'merge']), 1)
+    other = self.create_tempdir().full_path
+    wrong = runner_testing.run('lottery.interop', 'import', f'--reference_dir={reference}',
+                               f'--output_dir={other}', '--dataset=cifar10')
+    self.assertEqual(runner_testing.error_lines(wrong.stderr),
+                     ['error: --dataset=cifar10: lenet300_100 trains on mnist or fashion_mnist'])
+    self.assertEqual(os.listdir(other), [])
 
 
 if __name__ == '__main__':
