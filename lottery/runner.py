@@ -131,19 +131,10 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
     desc = desc.replace(rounds=rounds)
   network.check_dataset(desc.dataset.dataset)
   if desc.model.initial_weights:
-    desc = desc.replace(initial_weights=_checked_initial_weights(desc.model.initial_weights,
-                                                                network))
+    desc = desc.replace(initial_weights=environment.check_initial_weights(
+        desc.model.initial_weights, network.shapes))
   return desc.validate()
 
-
-def _checked_initial_weights(path: str, network) -> str:
-  """The absolute path of a theta_0 file whose layers and shapes fit `network` (numpy only)."""
-  from lottery import reference_format  # pylint: disable=g-import-not-at-top
-  try:
-    reference_format.load_weights(path, network.shapes)
-  except reference_format.FormatError as e:
-    raise InputError(f'--initial_weights: {e}') from None
-  return os.path.abspath(path)
 
 
 def parse_train(argv: Sequence[str], network_names: Sequence[str],
