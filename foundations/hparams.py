@@ -53,7 +53,8 @@ def flag_name(f: dataclasses.Field) -> str:
 @dataclasses.dataclass(frozen=True)
 class DatasetHparams:
   """Which data, how it is split and normalized."""
-  dataset: str = field('mnist', 'Dataset name (set by the network).')
+  dataset: str = field('mnist', 'Dataset name (default: the network\'s; LeNet also takes '
+                       'fashion_mnist).')
   validation_size: int = field(5000, 'Training examples held out for validation.')
   normalization: str = field('unit', 'Input normalization: unit (x/255), standard (global '
                              'mean/std of the training split), l2 (row L2, the TF1 reference), '
@@ -69,10 +70,13 @@ class DatasetHparams:
 
 @dataclasses.dataclass(frozen=True)
 class ModelHparams:
-  """Which network, and its dropout rate."""
+  """Which network, its dropout rate, and where its theta_0 comes from ('' = a seeded draw)."""
   network: str = field('lenet300_100', 'Network (a name in the network registry).')
   dropout: float = field(0.0, 'Dropout rate on the hidden fully-connected layers\' outputs '
                          '(conv nets; > 0 selects the paper\'s dropout variant).')
+  initial_weights: str = field('', 'theta_0 for level 0 instead of a fresh draw: an npz of '
+                               'ours (a level\'s initial.npz) or a reference initial/ directory '
+                               'of <layer>.npy; kernels only, biases start at zero.')
 
   def validate(self) -> None:
     if not 0 <= self.dropout < 1:

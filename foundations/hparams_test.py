@@ -15,7 +15,7 @@ class HparamsTest(absltest.TestCase):
     self.assertEqual((desc.training.learning_rate, desc.pruning.rounds, desc.dataset.dataset,
                       desc.trial), (0.1, 3, 'cifar10', 2))
     self.assertNotIn('rounds', desc.results_key())
-    self.assertEqual(len(desc.to_dict()), 24)
+    self.assertEqual(len(desc.to_dict()), 25)
     # Old files lacking newer fields read as the defaults; unknown keys are ignored.
     self.assertEqual(hparams.from_flat({'seed': 4, 'no_such_field': 1}),
                      hparams.Desc().replace(seed=4))

@@ -48,6 +48,8 @@ class Metrics:
     """
     stop_key = 'val_loss' if not np.all(np.isnan(self.column('val_loss'))) else 'test_loss'
     losses = self.column(stop_key)
+    # Iteration 0 is the untrained net, never an early-stop point; rows are selected by
+    # iteration, not position (logs imported from the reference code start at iteration 100).
     losses[self.column('iteration') < max(first_stop, 1)] = np.nan
     finite = ~np.isnan(losses)
     best = int(np.flatnonzero(finite)[np.argmin(losses[finite])]) if finite.any() \

@@ -49,6 +49,12 @@ class SummaryTest(absltest.TestCase):
     s = metrics([2.0, 0.1, 0.9, 0.5, 0.7]).summary(first_stop=200)
     self.assertEqual((s['early_stop_iteration'], s['test_accuracy_at_early_stop']), (300, 0.3))
 
+  def test_logs_without_iteration_zero_can_stop_at_their_first_row(self):
+    # The reference code logs test metrics from iteration 100 on: its first row is a trained net.
+    m = metrics([NAN] * 4, [2.0, 0.3, 0.4, 0.6])
+    m.rows.pop(0)
+    self.assertEqual(m.summary()['early_stop_iteration'], 100)
+
   def test_only_iteration_zero(self):
     self.assertEqual(metrics([2.0]).summary()['early_stop_iteration'], 0)
 

@@ -32,6 +32,16 @@ def check_data_dir(data_dir: Optional[str], dataset: str) -> None:
     check_writable(data_dir, 'data_dir')
 
 
+def check_initial_weights(path: str, shapes) -> str:
+  """The absolute path of a theta_0 file whose layers and shapes are `shapes` (numpy only)."""
+  from lottery import reference_format  # pylint: disable=g-import-not-at-top
+  try:
+    reference_format.load_weights(path, shapes)
+  except reference_format.FormatError as e:
+    raise InputError(f'--initial_weights: {e}') from None
+  return os.path.abspath(path)
+
+
 def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
   """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism."""
   from foundations import quiet  # pylint: disable=g-import-not-at-top

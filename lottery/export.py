@@ -31,16 +31,27 @@ from lottery import seeds
 FORMATS = ('saved_model', 'tflite')
 TOLERANCE_PP = 0.05
 
-flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
-flags.DEFINE_integer('trial', 1, 'Trial number.')
-flags.DEFINE_integer('level', None, 'Pruning level to export (its run must be finished).')
-flags.DEFINE_string('experiment', 'lottery', 'Experiment (procedure) directory of the level.')
-flags.DEFINE_list('format', list(FORMATS), f'What to write: some of {", ".join(FORMATS)}.')
-flags.DEFINE_string('export_dir', None, 'Where to write (default: <run dir>/export).')
-flags.DEFINE_string('data_dir', None, 'Verified dataset cache (default: $LTH_DATA_DIR or '
-                    '~/.cache/lottery_ticket/data).')
-flags.DEFINE_integer('latency_examples', 1000, 'Test examples timed one at a time per model.')
-FLAGS = flags.FLAGS
+
+
+def make_flags() -> flags.FlagValues:
+  """The command's flags (a private FlagValues: importing this module defines nothing global)."""
+  fv = flags.FlagValues()
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.', flag_values=fv)
+  flags.DEFINE_integer('trial', 1, 'Trial number.', flag_values=fv)
+  flags.DEFINE_integer('level', None, 'Pruning level to export (its run must be finished).',
+                       flag_values=fv)
+  flags.DEFINE_string('experiment', 'lottery', 'Experiment (procedure) directory of the level.',
+                      flag_values=fv)
+  flags.DEFINE_list('format', list(FORMATS), f'What to write: some of {", ".join(FORMATS)}.',
+                    flag_values=fv)
+  flags.DEFINE_string('export_dir', None, 'Where to write (default: <run dir>/export).',
+                      flag_values=fv)
+  flags.DEFINE_string('data_dir', None, 'Verified dataset cache (default: $LTH_DATA_DIR or '
+                      '~/.cache/lottery_ticket/data).', flag_values=fv)
+  flags.DEFINE_integer('latency_examples', 1000, 'Test examples timed one at a time per model.',
+                       flag_values=fv)
+  return fv
 
 
 def _dir_bytes(path: str) -> int:
@@ -131,24 +142,30 @@ def describe(info: dict) -> str:
   return '\n'.join(lines)
 
 
-def main(argv):
-  logging.set_verbosity(logging.ERROR)  # SavedModel writing logs every shard at INFO
-  if len(argv) > 1:
-    print(f'error: unexpected arguments: {" ".join(argv[1:])} (flags start with --; see --help)',
-          file=sys.stderr)
-    return 1
+def main(argv) -> int:
+  fv = make_flags()
   try:
-    check_inputs(FLAGS.output_dir, FLAGS.trial, FLAGS.level, FLAGS.experiment, FLAGS.format)
+    cli.parse(fv, argv)
+  except cli.UsageError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if fv['help'].value:
+    print(cli.help_text(fv, __doc__))
+    return 0
+  logging.set_verbosity(logging.ERROR)  # SavedModel writing logs every shard at INFO
+  a = {name: fv[name].value for name in fv}
+  try:
+    check_inputs(a['output_dir'], a['trial'], a['level'], a['experiment'], a['format'])
     environment.configure_tensorflow(1)  # one thread, as the latency figures are per core
-    info = export(FLAGS.output_dir, FLAGS.trial, FLAGS.level, FLAGS.experiment, FLAGS.format,
-                  FLAGS.export_dir, FLAGS.data_dir, FLAGS.latency_examples)
+    info = export(a['output_dir'], a['trial'], a['level'], a['experiment'], a['format'],
+                  a['export_dir'], a['data_dir'], a['latency_examples'])
   except (runner.InputError, ValueError, OSError) as e:  # NpzError is a ValueError
     print(f'error: {e}', file=sys.stderr)
     return 1
   print(describe(info))
-  print(f'Wrote {FLAGS.export_dir or os.path.join(info["run_dir"], "export")}')
+  print(f'Wrote {a["export_dir"] or os.path.join(info["run_dir"], "export")}')
   return 0
 
 
 if __name__ == '__main__':
-  cli.run_absl(main)
+  sys.exit(main(sys.argv))

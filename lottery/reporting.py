@@ -52,19 +52,25 @@ TABLE_HEADER = ('| level | Pm (%) | early-stop it | test acc @ early stop (%) | 
                 'test acc @ end (%) | wall (s) |\n|---:|---:|---:|---:|---:|---:|')
 
 
+def _wall(summary: dict) -> str:
+  """Seconds the level took; '-' for a level imported from the reference code (not recorded)."""
+  seconds = summary.get('wall_seconds')
+  return '-' if _missing(seconds) else f'{seconds:.0f}'
+
+
 def level_line(summary: dict) -> str:
   """The one line printed after each level."""
   return (f'level {summary["level"]:>2}  Pm {summary["percent_remaining"]:6.2f}%  '
           f'early-stop it {summary["early_stop_iteration"]:>6}  '
           f'test acc @es {_pct(summary["test_accuracy_at_early_stop"])}%  '
           f'@end {_pct(summary["final_test_accuracy"])}%  '
-          f'wall {summary["wall_seconds"]:.0f}s')
+          f'wall {_wall(summary)}s')
 
 
 def table(summaries: List[dict]) -> str:
   """Markdown table of all levels."""
   rows = [f'| {s["level"]} | {s["percent_remaining"]:.2f} | {s["early_stop_iteration"]} | '
           f'{_pct(s["test_accuracy_at_early_stop"]).strip()} | '
-          f'{_pct(s["final_test_accuracy"]).strip()} | {s["wall_seconds"]:.0f} |'
+          f'{_pct(s["final_test_accuracy"]).strip()} | {_wall(s)} |'
           for s in summaries]
   return '\n'.join([TABLE_HEADER] + rows) + '\n'

@@ -31,6 +31,12 @@ class ReportingTest(absltest.TestCase):
     self.assertEqual(reporting.table([summary]).splitlines()[-1],
                      '| 3 | 51.28 | 4700 | 98.55 | - | 130 |')
 
+  def test_imported_level_without_wall_time_shows_a_dash(self):
+    summary = dict(level=0, percent_remaining=100.0, early_stop_iteration=800,
+                   test_accuracy_at_early_stop=0.9, final_test_accuracy=0.95, wall_seconds=None)
+    self.assertTrue(reporting.level_line(summary).endswith('wall -s'))
+    self.assertTrue(reporting.table([summary]).splitlines()[-1].endswith('| 95.00 | - |'))
+
 
 if __name__ == '__main__':
   absltest.main()

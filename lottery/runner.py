@@ -129,7 +129,12 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
           f'--prune_percent={desc.pruning.prune_percent}: the default --rounds prunes until Pm '
           f'<= {network.smallest_pm}%, which these rates never reach; give --rounds') from None
     desc = desc.replace(rounds=rounds)
+  network.check_dataset(desc.dataset.dataset)
+  if desc.model.initial_weights:
+    desc = desc.replace(initial_weights=environment.check_initial_weights(
+        desc.model.initial_weights, network.shapes))
   return desc.validate()
+
 
 
 def parse_train(argv: Sequence[str], network_names: Sequence[str],
@@ -220,9 +225,10 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
 def _errors():
   from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
   from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
-  from lottery import levels  # pylint: disable=g-import-not-at-top
+  from lottery import levels, reference_format  # pylint: disable=g-import-not-at-top
   return (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError,
-          levels.ResultsMismatchError, procedures.MissingSourceError)
+          levels.ResultsMismatchError, procedures.MissingSourceError,
+          reference_format.FormatError)
 
 
 def execute(inv: Invocation) -> int:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from absl.testing import absltest
+import numpy as np
 
 from foundations import cli
 from foundations import hparams
@@ -82,6 +83,30 @@ class ParseTrainTest(absltest.TestCase):
       with self.assertRaisesWithLiteralMatch(error, message):
         train(*args)
 
+  def test_initial_weights_are_checked_before_anything_runs(self):
+    d = self.create_tempdir().full_path
+    good, bad = os.path.join(d, 'good.npz'), os.path.join(d, 'bad.npz')
+    shapes = {'layer0': (784, 300), 'layer1': (300, 100), 'layer2': (100, 10)}
+    save_restore.save_npz(good, {k: np.zeros(s, np.float32) for k, s in shapes.items()})
+    save_restore.save_npz(bad, {k: np.zeros((784, 200) if k == 'layer0' else s, np.float32)
+                                for k, s in shapes.items()})
+    inv = train('--preset=reference', f'--initial_weights={good}')
+    self.assertEqual(flat(inv, 'initial_weights'), (good,))
+    with self.assertRaisesWithLiteralMatch(
+        runner.InputError, f"--initial_weights: {bad}: layer 'layer0' has shape (784, 200), "
+        'expected (784, 300)'):
+      train(f'--initial_weights={bad}')
+    with self.assertRaisesWithLiteralMatch(
+        runner.InputError, f'--initial_weights: {d}: holds layers [], expected '
+        "['layer0', 'layer1', 'layer2']"):
+      train(f'--initial_weights={d}')  # a directory without <layer>.npy files
+
+  def test_dataset_must_fit_the_network(self):
+    self.assertEqual(flat(train('--dataset=fashion_mnist'), 'dataset'), ('fashion_mnist',))
+    with self.assertRaisesWithLiteralMatch(
+        hparams.HparamsError, '--dataset=cifar10: lenet300_100 trains on mnist or fashion_mnist'):
+      train('--dataset=cifar10')
+
   def test_help_lists_generated_flags_and_preset_defaults(self):
     text = ' '.join(train('--help').help.split())
     for flag in ('--prune_percent', '--output_prune_percent', '--rounds', '--training_iterations',
@@ -117,7 +142,7 @@ class ParseProcedureTest(absltest.TestCase):
       runner.parse_procedure(['p', f'--output_dir={out}', '--levels=two'], 'reinit')
     with self.assertRaisesWithLiteralMatch(
         runner.InputError, '--procedure=bogus: expected one of lottery, reinit, random_prune, '
-        'random_prune2, one_shot, continued_training'):
+        'random_prune2, one_shot, continued_training, gmp'):
       runner.parse_procedure(['p', f'--output_dir={out}', '--procedure=bogus'])
     self.assertIn('--levels', runner.parse_procedure(['p', '--help'], 'reinit').help)
     self.assertFalse(os.path.exists(paths.run(out, 1, 0, 'reinit')))

@@ -72,7 +72,7 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
   try:
     from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
     from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
-    from lottery import levels, networks, procedures  # pylint: disable=g-import-not-at-top
+    from lottery import levels, networks, procedures, reference_format  # pylint: disable=g-import-not-at-top
     for rel, data in inputs.items():
       os.makedirs(os.path.dirname(os.path.join(scratch, rel)), exist_ok=True)
       with open(os.path.join(scratch, rel), 'wb') as f:
@@ -84,7 +84,8 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
     try:
       summaries = levels.run(proc, desc, _data(desc, network, data_dir), network, scratch,
                              [level], source_name='lottery', show_progress=False)
-    except (NpzError, DatasetError, procedures.MissingSourceError, hparams.HparamsError) as e:
+    except (NpzError, DatasetError, procedures.MissingSourceError, hparams.HparamsError,
+            reference_format.FormatError) as e:  # FormatError: an --initial_weights file
       return dict(record, error=str(e).replace(scratch, output_dir_label),
                   seconds=time.time() - begin)
     run_dir = os.path.join(scratch, f'trial{desc.trial}', str(level),

@@ -13,7 +13,7 @@ ENTRY_POINTS = (
     'lottery.export', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
     'cifar_conv.runners.random_prune', 'cifar_conv.runners.one_shot', 'lottery.run',
     'lottery.sweep', 'lottery.analyze', 'lottery.benchmark', 'lottery.sweep_benchmark',
-    'datasets.prepare', 'tools.section2_report',
+    'lottery.interop', 'lottery.compare', 'datasets.prepare', 'tools.section2_report',
 )
 
 

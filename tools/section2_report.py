@@ -22,10 +22,6 @@ from foundations import save_restore
 from lottery import analysis
 from lottery import analyze
 
-flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
-                    'Output root of tools/section2_evidence.sh.')
-flags.DEFINE_string('results_dir', 'results/lenet', 'Where to write.')
-FLAGS = flags.FLAGS
 
 NORMALIZATION_RUNS = (('unit (x/255)', 'lenet'), ('standard (mean/std)', 'lenet_norm_standard'),
                       ('l2 (row norm, TF1 reference)', 'lenet_norm_l2'))
@@ -90,13 +86,19 @@ def assemble(root: str, results_dir: str) -> List[str]:
   return written
 
 
-def main(argv):
-  if len(argv) > 1:
-    print(f'error: unexpected arguments: {" ".join(argv[1:])}', file=sys.stderr)
-    return 1
+def main(argv) -> int:
+  fv = flags.FlagValues()  # private: importing this module defines no global flags
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
+                      'Output root of tools/section2_evidence.sh.', flag_values=fv)
+  flags.DEFINE_string('results_dir', 'results/lenet', 'Where to write.', flag_values=fv)
   try:
-    written = assemble(FLAGS.evidence_root, FLAGS.results_dir)
-  except (ValueError, OSError) as e:
+    cli.parse(fv, argv)
+    if fv['help'].value:
+      print(cli.help_text(fv, __doc__))
+      return 0
+    written = assemble(fv['evidence_root'].value, fv['results_dir'].value)
+  except (cli.UsageError, ValueError, OSError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   print('Wrote ' + ', '.join(written))
@@ -104,4 +106,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  cli.run_absl(main)
+  sys.exit(main(sys.argv))

@@ -20,7 +20,7 @@ class Network:
   build: (seed, dropout) -> tf_keras model of masked layers producing logits.
   shapes: masked layer name -> kernel shape, in layer order (known without TensorFlow).
   layer_kinds: masked layer name -> 'conv', 'fc' or 'output' (selects its prune rate).
-  dataset: the dataset registry name it trains on.
+  dataset: the dataset registry name it trains on by default.
   flatten: whether inputs are flattened to [N, H*W*C] (fully-connected nets).
   eval_batch_size: examples per forward pass in evaluation (memory bound for convnets).
   jit_compile: XLA-compile the train step (helps LeNet, not the convnets).
@@ -29,6 +29,7 @@ class Network:
   claims: which claims table of lottery.report applies ('lenet' or 'conv').
   paper: the paper's numbers the report compares against (name -> value).
   pm_figure: file name of the early-stop/accuracy-vs-Pm figure (the paper's figure number).
+  other_datasets: further datasets of the same input shape that --dataset may select.
   """
   name: str
   build: Callable[[int, float], object]
@@ -43,6 +44,13 @@ class Network:
   claims: str
   paper: Mapping[str, float]
   pm_figure: str
+  other_datasets: Tuple[str, ...] = ()
+
+  def check_dataset(self, dataset: str) -> None:
+    """Refuses a dataset this network cannot take (HparamsError, one line)."""
+    allowed = (self.dataset,) + tuple(self.other_datasets)
+    if dataset not in allowed:
+      raise HparamsError(f'--dataset={dataset}: {self.name} trains on {" or ".join(allowed)}')
 
   def layer_percents(self, pruning: PruningHparams) -> Dict[str, float]:
     """Layer name -> percent of its survivors pruned per round."""

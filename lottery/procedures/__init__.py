@@ -74,6 +74,13 @@ class Context:
     from foundations import masked_layers  # pylint: disable=g-import-not-at-top  (TensorFlow)
     return masked_layers.get_kernels(self.network.build(seed, self.desc.model.dropout))
 
+  def theta0(self) -> Arrays:
+    """Level 0's kernels: the --initial_weights file if given, else the seeded Glorot draw."""
+    if self.desc.model.initial_weights:
+      from lottery import reference_format  # pylint: disable=g-import-not-at-top
+      return reference_format.load_weights(self.desc.model.initial_weights, self.shapes)
+    return self.fresh_kernels(self.model_seed)
+
   def ones(self) -> Arrays:
     return {name: np.ones(shape, np.float32) for name, shape in self.shapes.items()}
 

@@ -1,6 +1,7 @@
 """The lottery ticket: prune the previous level's trained weights, reset survivors to theta_0.
 
-Level 0 is the freshly initialized, unpruned net. Level k prunes level k-1's
+Level 0 is the freshly initialized, unpruned net (or, with --initial_weights, one
+started from given kernels, e.g. the reference code's theta_0). Level k prunes level k-1's
 trained kernels by magnitude (layer-wise or global) and resets the survivors to
 theta_0, or with late resetting (--rewind_iteration=j) to level 0's weights and
 biases at iteration j (rewind.npz, rewind_biases.npz).
@@ -13,7 +14,7 @@ from lottery import procedures
 
 def start(ctx: procedures.Context, level: int) -> procedures.Start:
   if level == 0:
-    return procedures.Start(ctx.fresh_kernels(ctx.model_seed), ctx.ones())
+    return procedures.Start(ctx.theta0(), ctx.ones())
   initial, masks, final = ctx.load('self', level - 1)
   masks = ctx.prune(masks, final)
   if ctx.desc.pruning.rewind_iteration > 0:

@@ -35,6 +35,22 @@ class LotteryVariantsTest(tf.test.TestCase):
         np.testing.assert_array_equal(initial[name], rewind[name])
         self.assertTrue(np.all(load(out, level, 'rewind30', 'final')[name][masks[name] == 0] == 0))
 
+  def test_initial_weights_from_our_npz_or_a_reference_initial_directory(self):
+    theta0 = load(testing_util.shared_run(), 0, 'lottery', 'initial')
+    npz_path = os.path.join(testing_util.shared_run(), 'trial1', '0', 'lottery', 'initial.npz')
+    reference_initial = self.create_tempdir().full_path  # <layer>.npy files, float64 here
+    for name, kernel in theta0.items():
+      np.save(os.path.join(reference_initial, f'{name}.npy'), kernel.astype(np.float64))
+    for path in (npz_path, reference_initial):
+      out = self.create_tempdir().full_path
+      # Another seed: only the data order differs from the shared run, never theta_0.
+      testing_util.run('lottery', out, DESC.replace(rounds=1, seed=7, initial_weights=path))
+      for level in (0, 1):
+        got = load(out, level, 'lottery', 'initial')
+        for name in SHAPES:
+          self.assertEqual(got[name].dtype, np.float32)
+          np.testing.assert_array_equal(got[name], theta0[name])
+
   def test_global_pruning_removes_exactly_p_percent_of_all_weights(self):
     out = self.create_tempdir().full_path
     testing_util.run('lottery', out, DESC.replace(rounds=2, pruning_scope='global'))
