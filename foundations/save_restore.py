@@ -96,10 +96,17 @@ def load_npz(path: str, expected: Mapping[str, tuple] = None) -> Dict[str, np.nd
     first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
     raise NpzError(f'{path}: unreadable npz ({first_line})') from e
   if expected is not None:
-    if set(arrays) != set(expected):
-      raise NpzError(f'{path}: holds keys {sorted(arrays)}, expected {sorted(expected)}')
-    for name, shape in expected.items():
-      if tuple(arrays[name].shape) != tuple(shape):
-        raise NpzError(f'{path}: array {name!r} has shape {arrays[name].shape}, '
-                       f'expected {tuple(shape)}')
+    check_shapes(path, arrays, expected)
   return arrays
+
+
+def check_shapes(path: str, arrays: Mapping[str, np.ndarray], expected: Mapping[str, tuple],
+                 error=NpzError, item: str = 'array', items: str = 'keys') -> None:
+  """`error` (one line naming `path`) unless `arrays` holds exactly `expected`'s names and shapes;
+  `item`/`items` name what the arrays are in the message ('layer'/'layers' for kernel files)."""
+  if set(arrays) != set(expected):
+    raise error(f'{path}: holds {items} {sorted(arrays)}, expected {sorted(expected)}')
+  for name, shape in expected.items():
+    if tuple(arrays[name].shape) != tuple(shape):
+      raise error(f'{path}: {item} {name!r} has shape {tuple(arrays[name].shape)}, '
+                  f'expected {tuple(shape)}')

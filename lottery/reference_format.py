@@ -120,12 +120,7 @@ def load_weights(path: str, shapes: Mapping[str, Tuple[int, ...]]) -> Arrays:
       arrays = save_restore.load_npz(path)
     except save_restore.NpzError as e:
       raise FormatError(str(e)) from None
-  if set(arrays) != set(shapes):
-    raise FormatError(f'{path}: holds layers {sorted(arrays)}, expected {sorted(shapes)}')
-  for name, shape in shapes.items():
-    if tuple(arrays[name].shape) != tuple(shape):
-      raise FormatError(f'{path}: layer {name!r} has shape {tuple(arrays[name].shape)}, '
-                        f'expected {tuple(shape)}')
+  save_restore.check_shapes(path, arrays, shapes, FormatError, 'layer', 'layers')
   return {name: np.asarray(arrays[name], dtype=np.float32) for name in shapes}
 
 
