@@ -50,12 +50,20 @@ class DataSplits:
     The permutation is drawn on indices and the examples gathered from an
     in-memory tensor, so memory stays at one copy of the training set.
     """
-    x, y = self._tensor('x_train'), self._tensor('y_train')
-    n = len(self.y_train)
-    indices = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    return (indices.repeat().batch(batch_size, drop_remainder=True)
+    x, y = self.train_arrays()
+    return (self.train_indices(batch_size, seed)
             .map(lambda i: (tf.gather(x, i), tf.gather(y, i)))
             .prefetch(2))
+
+  def train_indices(self, batch_size: int, seed: int) -> tf.data.Dataset:
+    """The example indices [batch] int64 of `train_batches`'s batches, in the same order."""
+    n = len(self.y_train)
+    indices = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    return indices.repeat().batch(batch_size, drop_remainder=True).prefetch(2)
+
+  def train_arrays(self):
+    """(x_train, y_train) as tensors made once per process."""
+    return self._tensor('x_train'), self._tensor('y_train')
 
 
 def split_validation(x: np.ndarray, y: np.ndarray, validation_size: int, seed: int):

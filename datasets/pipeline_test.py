@@ -89,6 +89,18 @@ class PipelineTest(tf.test.TestCase):
     for a, b in zip(batches, same):
       self.assertAllEqual(a[0], b[0])
 
+  def test_train_indices_are_the_batches_order(self):
+    # The trainer gathers examples by these indices inside its compiled loop: the same batches.
+    x, y = fake(n=12, shape=(1,))
+    x[:, 0] = np.arange(12)
+    splits = pipeline.make_splits(x, y, x, y, 0, 0, 'unit', True)
+    x_all, y_all = splits.train_arrays()
+    batches = list(splits.train_batches(4, seed=7).take(7))
+    indices = list(splits.train_indices(4, seed=7).take(7))
+    for (xb, yb), i in zip(batches, indices):
+      self.assertAllEqual(tf.gather(x_all, i), xb)
+      self.assertAllEqual(tf.gather(y_all, i), yb)
+
 
 if __name__ == '__main__':
   tf.test.main()

@@ -62,11 +62,12 @@ def time_network(name, threads, repeats):
   splits = DataSplits(*fake(6000), *fake(5000), *fake(10000))
   compiled = trainer.CompiledTraining(network.build(0, desc.model.dropout), hp,
                                       network.eval_batch_size, network.jit_compile)
-  iterator = iter(splits.train_batches(hp.batch_size, seed=0))
+  iterator = iter(splits.train_indices(hp.batch_size, seed=0))
+  x_all, y_all = splits.train_arrays()
   eval_sets = splits.eval_sets()
 
   def chunk(steps):
-    return compiled.train_chunk(iterator, steps)
+    return compiled.train_chunk(iterator, steps, x_all, y_all)
 
   def evaluate():
     return compiled.evaluate(eval_sets)

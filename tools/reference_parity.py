@@ -80,10 +80,13 @@ def train_ours(inputs: dict, checkpoints) -> dict:
   hp = hparams.TrainingHparams(optimizer='sgd', learning_rate=LEARNING_RATE, batch_size=BATCH)
   compiled = trainer.CompiledTraining(model, hp, network.eval_batch_size, network.jit_compile)
   compiled.reset()
-  iterator = iter(tf.data.Dataset.from_tensor_slices((inputs['x'], inputs['y'])))
+  # The batches [steps, batch, ...] laid end to end; the trainer gathers each batch by index.
+  x = tf.constant(inputs['x'].reshape(-1, inputs['x'].shape[-1]))
+  y = tf.constant(inputs['y'].reshape(-1))
+  iterator = iter(tf.data.Dataset.range(int(y.shape[0])).batch(inputs['x'].shape[1]))
   out, done = {}, 0
   for k in sorted(checkpoints):
-    compiled.train_chunk(iterator, tf.constant(k - done, tf.int32))
+    compiled.train_chunk(iterator, tf.constant(k - done, tf.int32), x, y)
     done = k
     for name, value in masked_layers.get_kernels(model).items():
       out[f'step{k}/{name}'] = value
