@@ -6,7 +6,8 @@ iterator (its shuffle fixes the data order), then runs every step in one
 compiled loop that gathers the batches from the in-memory training set, so
 there is no per-step dispatch or per-batch copy through tf.data (25-35% less
 time per LeNet step than a compiled step per batch, with bit-identical
-results). Validation + test are evaluated together in one call.
+weights; the logged mean train loss is summed in another order). Validation
++ test are evaluated together in one call.
 """
 
 import math
