@@ -7,6 +7,7 @@ as the stock layer it extends (Dense, Conv2D) holding `kernel * mask`, so the
 zeros are in the weights themselves for the TFLite converter to encode.
 """
 
+import time
 import warnings
 from typing import Tuple
 
@@ -83,7 +84,6 @@ class Interpreter:
 
   def latency(self, x: np.ndarray, repeats: int = 3) -> Tuple[float, float]:
     """(median, min) over `repeats` passes of the mean seconds per single-example invoke."""
-    import time  # pylint: disable=g-import-not-at-top
     self._run(x[:1])  # warm-up at batch 1
     passes = []
     for _ in range(repeats):

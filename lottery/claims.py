@@ -72,6 +72,11 @@ def _pp(a: dict, b: dict, key: str = 'test_accuracy_at_early_stop') -> float:
   return 100 * (a[key] - b[key])
 
 
+def _stop_ratio(a: dict, b: dict) -> float:
+  """Early-stop iteration of a over b's."""
+  return a['early_stop_iteration'] / b['early_stop_iteration']
+
+
 def _pair(procedure_a, pm_a, procedure_b, pm_b, fn):
   def measure(trial):
     a, b = _at(trial, procedure_a, pm_a), _at(trial, procedure_b, pm_b)
@@ -100,7 +105,7 @@ def _one_shot_share(high, low, better):
 LENET_CLAIMS = [
     Claim('Early stop at Pm 21.1% vs unpruned', '38% earlier',
           _pair('lottery', 21.1, 'lottery', 100.0,
-                lambda t, d: 100 * (1 - t['early_stop_iteration'] / d['early_stop_iteration'])),
+                lambda t, d: 100 * (1 - _stop_ratio(t, d))),
           '% earlier', paper=38.0, tolerance=10.0),
     Claim('Test accuracy at Pm 13.5% vs unpruned (at early stop)', 'more than +0.3 pp',
           _pair('lottery', 13.5, 'lottery', 100.0, _pp), 'pp', paper=0.3, tolerance=0.1,
@@ -108,8 +113,7 @@ LENET_CLAIMS = [
     Claim('Test accuracy at Pm 3.6% vs unpruned', 'about 0 pp (back to unpruned)',
           _pair('lottery', 3.6, 'lottery', 100.0, _pp), 'pp', paper=0.0, tolerance=0.2),
     Claim('Early stop at Pm 3.6% / unpruned', 'about 1 (back to unpruned)',
-          _pair('lottery', 3.6, 'lottery', 100.0,
-                lambda t, d: t['early_stop_iteration'] / d['early_stop_iteration']),
+          _pair('lottery', 3.6, 'lottery', 100.0, _stop_ratio),
           'x', paper=1.0, tolerance=0.15, ratio=True),
     Claim('Best test-accuracy gain at the end of training (any Pm)', 'up to +0.35 pp',
           _best_final_gain, 'pp', paper=0.35, tolerance=0.1),
@@ -118,8 +122,7 @@ LENET_CLAIMS = [
     Claim('Ticket at Pm 2.9% vs unpruned (tickets hold until Pm 2.9%)', 'about 0 pp',
           _pair('lottery', 2.9, 'lottery', 100.0, _pp), 'pp', paper=0.0, tolerance=0.2),
     Claim('Early stop of reinit / ticket at Pm 21.1%', '2.51x (ticket earlier)',
-          _pair('reinit', 21.1, 'lottery', 21.1,
-                lambda r, t: r['early_stop_iteration'] / t['early_stop_iteration']),
+          _pair('reinit', 21.1, 'lottery', 21.1, _stop_ratio),
           'x', paper=2.51, tolerance=0.5, ratio=True),
     Claim('Ticket vs reinit accuracy at Pm 21.1%', 'about +0.5 pp',
           _pair('lottery', 21.1, 'reinit', 21.1, _pp), 'pp', paper=0.5, tolerance=0.2),

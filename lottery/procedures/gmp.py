@@ -8,6 +8,8 @@ question it answers: does iterative pruning with reset find sparse nets that
 pruning during one training run does not reach at the same sparsity?
 """
 
+import numpy as np
+
 from foundations import pruning
 from lottery import procedures
 
@@ -19,15 +21,8 @@ def survivors(ctx: procedures.Context, level: int):
     raise procedures.MissingSourceError(
         f'gmp level {level}: gradual pruning follows the layer-wise, exact-rule lottery run; '
         f'got --pruning={p.pruning_scope} --pruning_rule={p.pruning_rule}')
-  return {name: pruning.expected_remaining(int(_size(shape)), ctx.percents[name], level)
+  return {name: pruning.expected_remaining(int(np.prod(shape)), ctx.percents[name], level)
           for name, shape in ctx.shapes.items()}
-
-
-def _size(shape) -> int:
-  n = 1
-  for d in shape:
-    n *= int(d)
-  return n
 
 
 def start(ctx: procedures.Context, level: int) -> procedures.Start:
