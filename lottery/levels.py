@@ -88,6 +88,15 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       _COMPILED[key] = compiled
     return compiled
 
+  # How a level's masks and trained kernels are read after training, the first iteration its
+  # early stop may be chosen at, and what its summary adds: (masks, kernels, first_stop, extra).
+  fixed_masks = (masked_layers.get_masks, masked_layers.get_kernels, 1, {})
+
+  def fixed_model(start: experiment.Start):
+    compiled = compiled_model()
+    masked_layers.set_weights_and_masks(compiled.model, start.initial, start.masks, start.biases)
+    return compiled, fixed_masks
+
   def gradual_model(start: experiment.Start):
     """A fresh model wrapped for gradual pruning to start.prune_to (its schedule is traced in)."""
     from foundations import gmp  # pylint: disable=g-import-not-at-top  (tfmot: only for gmp)
@@ -97,18 +106,19 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
     masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
     wrapped = gmp.wrap(model, start.prune_to, schedule)
     gmp.prepare(wrapped)
-    return gmp, schedule, trainer.CompiledTraining(wrapped, desc.training,
-                                                   network.eval_batch_size, network.jit_compile)
+    # The early stop is chosen once the level's sparsity is reached (at once if nothing is pruned).
+    pruned = any(count < start.masks[name].size for name, count in start.prune_to.items())
+    extra = {'gmp_schedule': dict(begin=schedule.begin, end=schedule.end,
+                                  frequency=schedule.frequency)}
+    compiled = trainer.CompiledTraining(wrapped, desc.training, network.eval_batch_size,
+                                        network.jit_compile)
+    return compiled, (gmp.masks, gmp.final_kernels, schedule.end if pruned else 1, extra)
 
   def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
     begin = time.time()
     gradual = start.prune_to is not None
-    if gradual:
-      gmp, schedule, compiled = gradual_model(start)
-    else:
-      compiled = compiled_model()
-      masked_layers.set_weights_and_masks(compiled.model, start.initial, start.masks,
-                                          start.biases)
+    compiled, (get_masks, get_kernels, first_stop, extra) = \
+        gradual_model(start) if gradual else fixed_model(start)
     model = compiled.model
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
     progress = reporting.Progress(level, desc.training.training_iterations) \
@@ -129,28 +139,19 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
     rewinding = save_rewind_point and level == 0
-    # Gradual pruning: the early stop is chosen once the level's sparsity is reached (at once
-    # when nothing is pruned).
-    pruned = gradual and any(count < start.masks[name].size
-                             for name, count in start.prune_to.items())
-    first_stop = schedule.end if pruned else 1
     metrics = trainer.train(compiled, data, desc.training,
                             seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
                             snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
-                            on_snapshot=save_rewind,
-                            first_stop=first_stop)
+                            on_snapshot=save_rewind, first_stop=first_stop)
     writer.close()
-    masks = gmp.masks(model) if gradual else masked_layers.get_masks(model)
+    masks = get_masks(model)
     summary = dict(metrics.summary(first_stop=first_stop), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
-                   wall_seconds=time.time() - begin)
-    if gradual:
-      summary['gmp_schedule'] = dict(begin=schedule.begin, end=schedule.end,
-                                     frequency=schedule.frequency)
-    final = gmp.final_kernels(model) if gradual else masked_layers.get_kernels(model)
-    result = experiment.Result(final, masked_layers.get_biases(model), metrics.to_csv(), summary,
-                               masks=masks if gradual else None)
+                   wall_seconds=time.time() - begin, **extra)
+    # Masks decided while training are the level's; fixed ones are saved from the start.
+    result = experiment.Result(get_kernels(model), masked_layers.get_biases(model),
+                               metrics.to_csv(), summary, masks=masks if gradual else None)
     if gradual or not reusable:  # a model per level: drop it and its graphs
       del model, compiled
       if not reusable:  # (a cached model may live beside a gradual one: keep the session)
