@@ -57,9 +57,19 @@ class DataSplits:
 
   def train_indices(self, batch_size: int, seed: int) -> tf.data.Dataset:
     """The example indices [batch] int64 of `train_batches`'s batches, in the same order."""
+    return self._shuffled(seed).repeat().batch(batch_size, drop_remainder=True).prefetch(2)
+
+  def train_order(self, seed: int) -> tf.data.Dataset:
+    """Endless [N] int64 permutations, one per epoch: train_indices's order laid end to end.
+
+    The trainer takes whole epochs and cuts them into batches itself (foundations.trainer.
+    IndexStream), so tf.data does no per-element work while the steps run.
+    """
+    return self._shuffled(seed).batch(len(self.y_train)).repeat()
+
+  def _shuffled(self, seed: int) -> tf.data.Dataset:
     n = len(self.y_train)
-    indices = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    return indices.repeat().batch(batch_size, drop_remainder=True).prefetch(2)
+    return tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True)
 
   def train_arrays(self):
     """(x_train, y_train) as tensors made once per process."""

@@ -8,6 +8,7 @@ import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
 
 from datasets import pipeline
+from foundations import trainer
 
 
 def fake(n=100, shape=(4, 4, 3)):
@@ -101,6 +102,21 @@ class PipelineTest(tf.test.TestCase):
       self.assertAllEqual(tf.gather(x_all, i), xb)
       self.assertAllEqual(tf.gather(y_all, i), yb)
 
+
+  def test_train_order_cut_by_the_trainer_is_the_historical_order(self):
+    # The data order every run so far trained on: shuffle().repeat().batch(), batches
+    # spanning epoch boundaries (12 examples, batches of 5). The trainer pulls whole epochs.
+    x, y = fake(n=12, shape=(1,))
+    splits = pipeline.make_splits(x, y, x, y, 0, 0, 'unit', True)
+    history = tf.data.Dataset.range(12).shuffle(12, seed=7, reshuffle_each_iteration=True)
+    expected = np.stack(list(history.repeat().batch(5, drop_remainder=True).take(8)))
+    self.assertAllEqual(np.stack(list(splits.train_indices(5, seed=7).take(8))), expected)
+    stream = trainer.IndexStream(splits.train_order(seed=7))
+    got = np.concatenate([stream.take(3, 5), stream.take(1, 5), stream.take(4, 5)])
+    self.assertAllEqual(got, expected)
+    self.assertEqual(got.dtype, np.int64)
+    for epoch in np.concatenate(expected)[:36].reshape(3, 12):
+      self.assertCountEqual(epoch, range(12))  # each epoch a permutation
 
 if __name__ == '__main__':
   tf.test.main()

@@ -1,14 +1,40 @@
 """Dense and convolution layers whose kernels are multiplied by a fixed 0/1 mask.
 
-The effective kernel is `kernel * mask`. Because the mask is a non-trainable
-constant inside the forward pass, the gradient of every pruned entry is
+The effective kernel is `kernel * mask`. The gradient of every pruned entry is
 exactly zero, so (with Adam or SGD starting from zero moments) pruned kernel
 entries never move. `set_mask` also zeroes the raw kernel entries, so that the
 saved weights of pruned connections are exactly 0, as in the reference code.
+
+That zeroing makes `kernel * mask` equal to `kernel`, bit for bit (w * 1 = w,
+and a pruned entry is a zero of the same sign before and after), for as long
+as nothing writes a pruned raw entry. The trainer relies on it: it zeroes
+pruned entries once (`zero_pruned`) and traces its step inside
+`pruned_entries_are_zero()`, where the layers compute with the raw kernel and
+apply the mask only to its gradient: the same numbers, one elementwise
+multiply per masked kernel and step fewer. Elsewhere the layers multiply, so a
+raw pruned entry written by hand still has no effect.
 """
+
+import contextlib
 
 import tensorflow as tf
 import tf_keras as keras
+
+_ZEROED = []  # non-empty inside pruned_entries_are_zero(); read when a layer is traced
+
+
+@contextlib.contextmanager
+def pruned_entries_are_zero():
+  """Layers called (traced) within compute with the raw kernel instead of kernel * mask.
+
+  Only for models whose pruned raw entries are zero (zero_pruned) and stay zero, as
+  training with the masked gradient keeps them.
+  """
+  _ZEROED.append(True)
+  try:
+    yield
+  finally:
+    _ZEROED.pop()
 
 
 class _MaskedMixin:
@@ -38,6 +64,19 @@ class _MaskedMixin:
     """The kernel the layer computes with: kernel * mask."""
     return self.kernel * self.mask
 
+  def _forward_kernel(self):
+    """kernel * mask; within pruned_entries_are_zero() the raw kernel (the same values, see the
+    module docstring) with its gradient multiplied by the mask."""
+    if not _ZEROED:
+      return self.effective_kernel
+    mask = self.mask
+
+    @tf.custom_gradient
+    def masked(kernel):
+      return tf.identity(kernel), lambda upstream: upstream * mask
+
+    return masked(self.kernel)
+
 
 class MaskedDense(_MaskedMixin, keras.layers.Dense):
   """`keras.layers.Dense` computing with `kernel * mask`."""
@@ -47,7 +86,7 @@ class MaskedDense(_MaskedMixin, keras.layers.Dense):
     self._add_mask()
 
   def call(self, inputs):
-    outputs = tf.matmul(inputs, self.effective_kernel)
+    outputs = tf.matmul(inputs, self._forward_kernel())
     if self.use_bias:
       outputs = tf.nn.bias_add(outputs, self.bias)
     if self.activation is not None:
@@ -63,7 +102,7 @@ class MaskedConv2D(_MaskedMixin, keras.layers.Conv2D):
     self._add_mask()
 
   def call(self, inputs):
-    outputs = tf.nn.conv2d(inputs, self.effective_kernel,
+    outputs = tf.nn.conv2d(inputs, self._forward_kernel(),
                            strides=self.strides, padding=self.padding.upper(),
                            dilations=self.dilation_rate)
     if self.use_bias:
@@ -80,6 +119,12 @@ def masked_layers(model):
   """
   inner = (getattr(layer, 'layer', layer) for layer in model.layers)
   return {layer.name: layer for layer in inner if isinstance(layer, _MaskedMixin)}
+
+
+def zero_pruned(model):
+  """Sets every masked layer's raw kernel to kernel * mask (a no-op after set_mask)."""
+  for layer in masked_layers(model).values():
+    layer.kernel.assign(layer.kernel * layer.mask)
 
 
 def get_kernels(model):

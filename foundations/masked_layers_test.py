@@ -57,6 +57,62 @@ class MaskedDenseTest(tf.test.TestCase):
     self.assertAllClose(before, model(x), atol=0)
 
 
+class ZeroedFastPathTest(tf.test.TestCase):
+  """The trainer's path: raw kernel forward, masked gradient, inside pruned_entries_are_zero()."""
+
+  def _train(self, zeroed: bool, steps: int = 5):
+    rng = np.random.RandomState(0)
+    model = model_fc.make_fc(20, (16, 8, 3), seed=1)
+    masks = _random_masks(model, rng)
+    kernels = {n: k + 5.0 for n, k in masked_layers.get_kernels(model).items()}
+    masked_layers.set_weights_and_masks(model, kernels, masks)
+    x = tf.constant(rng.randn(64, 20).astype(np.float32))
+    y = tf.constant(rng.randint(0, 3, size=64))
+    optimizer = keras.optimizers.Adam(0.05)
+    variables = model.trainable_variables
+
+    @tf.function(jit_compile=True)
+    def step():
+      with tf.GradientTape() as tape:
+        if zeroed:
+          with masked_layers.pruned_entries_are_zero():
+            logits = model(x)
+        else:
+          logits = model(x)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits))
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+      return logits
+
+    outputs = [step().numpy() for _ in range(steps)]
+    return model, masks, outputs, x
+
+  def test_bit_identical_to_multiplying_by_the_mask(self):
+    fast, masks, fast_out, _ = self._train(zeroed=True)
+    slow, _, slow_out, _ = self._train(zeroed=False)
+    for a, b in zip(fast_out, slow_out):
+      self.assertAllEqual(a, b)
+    for name, kernel in masked_layers.get_kernels(fast).items():
+      self.assertAllEqual(kernel, masked_layers.get_kernels(slow)[name])
+      self.assertTrue(np.all(kernel[masks[name] == 0] == 0.0), name)
+
+  def test_zero_pruned_restores_what_the_fast_path_assumes(self):
+    model, masks, _, x = self._train(zeroed=True, steps=1)
+    before = model(x).numpy()
+    layer0 = model.get_layer('layer0')
+    layer0.kernel.assign(layer0.kernel + 100.0 * (1 - layer0.mask))
+    self.assertAllEqual(before, model(x))  # outside the context the layers multiply
+
+    @tf.function
+    def fast_forward():
+      with masked_layers.pruned_entries_are_zero():
+        return model(x)
+
+    self.assertNotAllClose(before, fast_forward())  # the assumption is broken...
+    masked_layers.zero_pruned(model)
+    self.assertAllEqual(before, fast_forward())  # ...and zero_pruned re-establishes it
+    self.assertTrue(np.all(layer0.kernel.numpy()[masks['layer0'] == 0] == 0.0))
+
+
 class MaskedConvTest(tf.test.TestCase):
 
   def test_conv_pruned_weights_have_no_effect(self):

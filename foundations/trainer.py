@@ -1,13 +1,13 @@
 """One training run: N iterations, fused evaluation every K iterations, metrics.
 
-Python never runs per step: each chunk of `eval_every` steps is one
-`tf.function` call. It pulls the chunk's example indices from the tf.data
-iterator (its shuffle fixes the data order), then runs every step in one
-compiled loop that gathers the batches from the in-memory training set, so
-there is no per-step dispatch or per-batch copy through tf.data (25-35% less
-time per LeNet step than a compiled step per batch, with bit-identical
-weights; the logged mean train loss is summed in another order). Validation
-+ test are evaluated together in one call.
+Python never runs per step: each chunk of `eval_every` steps is one compiled
+call that gathers its batches by index from the in-memory training set. The
+data order is tf.data's seeded shuffle, pulled one whole epoch permutation at
+a time and cut into [steps, batch] index blocks in Python, so there is no
+per-step dispatch, per-batch copy or per-element tf.data work in the step
+(the weights are bit-identical to a compiled step per tf.data batch; the
+logged mean train loss is summed in another order). Validation + test are
+evaluated together in one call.
 """
 
 import math
@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
+from foundations import masked_layers
 from foundations.hparams import CURVE_ITERATIONS, TrainingHparams
 from foundations.metrics import Metrics
 
@@ -24,8 +25,8 @@ from foundations.metrics import Metrics
 class TrainingData(Protocol):
   """What the trainer needs of a dataset (datasets.pipeline.DataSplits provides it)."""
 
-  def train_indices(self, batch_size: int, seed: int) -> tf.data.Dataset:
-    """Endless [batch] int64 indices into train_arrays(), reshuffled every epoch."""
+  def train_order(self, seed: int) -> tf.data.Dataset:
+    """Endless stream of [N] int64 permutations of train_arrays()'s rows, one per epoch."""
 
   def train_arrays(self) -> Tuple[tf.Tensor, tf.Tensor]:
     """(x [N, ...] float32, y [N] int32): the whole training split as tensors."""
@@ -69,6 +70,26 @@ def make_evaluate(model: keras.Model, batch_size: int) -> Callable:
   return evaluate
 
 
+class IndexStream:
+  """The training order as consecutive [steps, batch] index blocks.
+
+  The epochs' permutations laid end to end and cut into batches, so a batch
+  may span two epochs: exactly tf.data's shuffle().repeat().batch() order.
+  """
+
+  def __init__(self, epochs: tf.data.Dataset):
+    self._epochs = iter(epochs)
+    self._buffer = np.zeros([0], np.int64)
+
+  def take(self, steps: int, batch_size: int) -> np.ndarray:
+    """The next steps * batch_size indices as an int64 array [steps, batch_size]."""
+    need = steps * batch_size
+    while len(self._buffer) < need:
+      self._buffer = np.concatenate([self._buffer, next(self._epochs).numpy()])
+    block, self._buffer = self._buffer[:need], self._buffer[need:]
+    return block.reshape(steps, batch_size)
+
+
 class CompiledTraining:
   """A model with its optimizer, compiled train step, chunk loop and evaluation.
 
@@ -76,8 +97,8 @@ class CompiledTraining:
   and training hyperparameters: tracing and XLA-compiling anew per level cost
   seconds and kept every level's graphs in memory. `reset()` puts the optimizer
   back to its initial state (iteration 0, zero slots); the caller sets the
-  model's weights, masks and biases. The index iterator and the training
-  arrays are arguments, so a new data order or split needs no new trace.
+  model's weights, masks and biases. The indices and the training arrays are
+  arguments, so a new data order or split needs no new trace.
   """
 
   def __init__(self, model: keras.Model, hp: TrainingHparams, eval_batch_size: int,
@@ -89,7 +110,7 @@ class CompiledTraining:
     optimizer = self.optimizer
 
     def step(x, y):
-      with tf.GradientTape() as tape:
+      with tf.GradientTape() as tape, masked_layers.pruned_entries_are_zero():
         logits = model(x, training=True)
         loss = tf.reduce_mean(
             tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
@@ -98,7 +119,7 @@ class CompiledTraining:
                                       tf.float32))
       return loss, correct
 
-    @tf.function(jit_compile=jit_compile)
+    @tf.function(jit_compile=jit_compile, reduce_retracing=True)
     def run_steps(indices, x_all, y_all):
       """One optimizer step per row of indices [steps, batch], on examples gathered from the
       in-memory training set: the whole chunk is one compiled loop (no per-step dispatch)."""
@@ -113,17 +134,13 @@ class CompiledTraining:
         seen += tf.cast(tf.shape(y)[0], tf.float32)
       return loss_sum / tf.cast(steps, tf.float32), correct / seen
 
-    @tf.function
-    def train_chunk(iterator, steps, x_all, y_all):
-      """`steps` optimizer steps on the index batches from `iterator`; returns (mean loss,
-      accuracy). Only the indices come from tf.data; examples are gathered in the compiled loop."""
-      indices = tf.TensorArray(tf.int64, size=steps)
-      for i in tf.range(steps):
-        indices = indices.write(i, next(iterator))
-      return run_steps(indices.stack(), x_all, y_all)
-
-    self.train_chunk = train_chunk
+    self._run_steps = run_steps
     self.evaluate = make_evaluate(model, eval_batch_size)
+
+  def train_chunk(self, indices: np.ndarray, x_all: tf.Tensor, y_all: tf.Tensor):
+    """One optimizer step per row of indices [steps, batch] (rows of x_all, y_all); returns
+    (mean loss, accuracy) over the chunk as scalar tensors."""
+    return self._run_steps(tf.constant(indices, tf.int64), x_all, y_all)
 
   def reset(self) -> None:
     """The optimizer as freshly built: iteration count and every slot (Adam's m, v) zero."""
@@ -152,7 +169,8 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
       validation-loss minimum from there on.
   """
   compiled.reset()
-  iterator = iter(data.train_indices(hp.batch_size, data_seed))
+  masked_layers.zero_pruned(compiled.model)  # what the compiled step assumes (masked_layers)
+  order = IndexStream(data.train_order(data_seed))
   x_all, y_all = data.train_arrays()
   eval_sets = data.eval_sets()
   metrics = Metrics()
@@ -201,7 +219,7 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     if snapshot_iteration is not None and iteration < snapshot_iteration < next_eval:
       stop = snapshot_iteration
     steps = stop - iteration
-    loss, acc = compiled.train_chunk(iterator, tf.constant(steps, tf.int32), x_all, y_all)
+    loss, acc = compiled.train_chunk(order.take(steps, hp.batch_size), x_all, y_all)
     loss_sum += float(loss) * steps
     correct_sum += float(acc) * steps
     since_eval += steps

@@ -11,7 +11,8 @@ core. Workers never write --output_dir: inputs travel to them and results back
 through Ray, and this driver writes them atomically in the runners' layout
 (summary.json last). Rerunning the command resumes: finished tasks are never
 recomputed. A failed task is one line; tasks that do not need it go on, and
-the sweep exits 1 naming the failed tasks. At the end it runs lottery.analyze.
+the sweep exits 1 naming the failed tasks. At the end it runs lottery.analyze
+(--noanalyze: not).
 """
 
 import os
@@ -48,6 +49,7 @@ class SweepArgs:
   gpus_per_task: float = 0.0
   dry_run: bool = False
   progress: bool = True
+  analyze: bool = True
   help: str = ''
 
 
@@ -67,6 +69,8 @@ def sweep_flags() -> flags.FlagValues:
   flags.DEFINE_float('gpus_per_task', 0.0, 'GPUs each task asks Ray for; a fraction (0.25) lets '
                      'several tasks share one GPU.', flag_values=fv)
   flags.DEFINE_boolean('dry_run', False, 'Print the task graph and exit.', flag_values=fv)
+  flags.DEFINE_boolean('analyze', True, 'Run lottery.analyze on --output_dir when every task '
+                       'has finished.', flag_values=fv)
   return fv
 
 
@@ -100,7 +104,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   return SweepArgs(desc=desc, tasks=tasks, output_dir=common.output_dir,
                    data_dir=common.data_dir, ray_address=fv['ray_address'].value,
                    workers=fv['workers'].value, gpus_per_task=fv['gpus_per_task'].value,
-                   dry_run=fv['dry_run'].value, progress=common.progress)
+                   dry_run=fv['dry_run'].value, progress=common.progress,
+                   analyze=fv['analyze'].value)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -2,12 +2,15 @@
 
   python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2]
 
-Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) twice:
-sequentially in this process (`lottery.levels.run`, one thread), and as a
-sweep on an embedded Ray with --workers single-thread workers. Prints both
-rates, their ratio, and the per-level-run overhead: wall time x workers / 8
-minus steps x step time minus evaluations x evaluation time, with the step and
-evaluation times measured in this run (lottery.benchmark's worker).
+Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) twice,
+each as a command timed from launch to exit: sequentially in one process
+(`lottery.levels.run`, one thread), and as a sweep on an embedded Ray with
+--workers single-thread workers (`lottery.sweep --noanalyze`: the analysis is
+not a level-run). Prints both rates, their ratio, and the per-level-run
+overhead: wall time x cores / 8 minus steps x step time minus evaluations x
+evaluation time, with the step and evaluation times measured in this run
+(lottery.benchmark's worker). Also the mean level time alone and beside the
+other workers, which bounds what the cores can give.
 """
 
 import os
@@ -27,11 +30,13 @@ from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-posit
 
 _ITERATIONS = flags.DEFINE_integer('iterations', 5000, 'Training iterations per level.')
 _WORKERS = flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Sweep workers.')
+_SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the 8 level-runs '
+                                       'one after another into this directory and exit.')
 TASKS = 8
 
 
 def sequential(out: str, iterations: int) -> float:
-  """Wall seconds of the 8 level-runs one after another in this process."""
+  """Wall seconds of the 8 level-runs one after another in this process (after imports)."""
   from lottery import levels, networks, procedures, runner, sweep_plan  # pylint: disable=g-import-not-at-top
   runner.configure_tensorflow(1)
   network = networks.get('lenet300_100')
@@ -44,22 +49,28 @@ def sequential(out: str, iterations: int) -> float:
   return time.time() - start
 
 
-def _task_times(out: str):
-  """Mean worker seconds per task (sweep_tasks.csv) and mean level wall_seconds (summaries)."""
-  import csv  # pylint: disable=g-import-not-at-top
+def _mean_level_seconds(out: str) -> float:
+  """Mean wall_seconds (training and evaluating) of the level summaries under `out`."""
   import glob  # pylint: disable=g-import-not-at-top
-  with open(os.path.join(out, 'sweep_tasks.csv')) as f:
-    tasks = [float(row['seconds']) for row in csv.DictReader(f)]
   walls = []
   for path in glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')):
     with open(path) as f:
       walls.append(json.load(f)['wall_seconds'])
-  return sum(tasks) / len(tasks), sum(walls) / len(walls)
+  return sum(walls) / len(walls)
+
+
+def _timed(command) -> float:
+  start = time.time()
+  subprocess.run(command, check=True, capture_output=True)
+  return time.time() - start
 
 
 def main(argv):
   del argv
   iterations, workers = _ITERATIONS.value, _WORKERS.value
+  if _SEQUENTIAL_INTO.value:
+    print(json.dumps(dict(seconds=sequential(_SEQUENTIAL_INTO.value, iterations))))
+    return 0
   evals = iterations // 100 + 1
   timing = subprocess.run([sys.executable, '-m', 'lottery.benchmark', '--worker=lenet300_100',
                            '--threads=1', '--repeats=5'], capture_output=True, text=True,
@@ -69,23 +80,28 @@ def main(argv):
   print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
         f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)')
   with tempfile.TemporaryDirectory() as root:
-    command = [sys.executable, '-m', 'lottery.sweep', '--network=lenet300_100', '--trials=2',
-               '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
-               f'--workers={workers}', f'--output_dir={root}/sweep', '--progress=false']
+    swept = _timed([sys.executable, '-m', 'lottery.sweep', '--network=lenet300_100', '--trials=2',
+                    '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
+                    f'--workers={workers}', f'--output_dir={root}/sweep', '--progress=false',
+                    '--noanalyze'])
+    seq_out = os.path.join(root, 'sequential')
     start = time.time()
-    subprocess.run(command, check=True, capture_output=True)
-    swept = time.time() - start
-    task_s, level_s = _task_times(os.path.join(root, 'sweep'))
-    seq = sequential(os.path.join(root, 'sequential'), iterations)
+    child = subprocess.run([sys.executable, '-m', 'lottery.sweep_benchmark',
+                            f'--iterations={iterations}', f'--sequential_into={seq_out}'],
+                           check=True, capture_output=True, text=True)
+    seq = time.time() - start
+    in_process = json.loads(child.stdout.strip().splitlines()[-1])['seconds']
+    alone, beside = _mean_level_seconds(seq_out), _mean_level_seconds(os.path.join(root, 'sweep'))
   for label, wall, cores in (('sequential, 1 process', seq, 1),
                              (f'sweep, {workers} workers', swept, workers)):
     overhead = wall * cores / TASKS - compute
     print(f'{label:<22} {wall:7.1f} s  {TASKS / wall * 3600:7.1f} level-runs/h  '
           f'overhead {overhead:5.1f} s per level-run')
-  print(f'speed-up {seq / swept:.2f}x')
-  print(f'in the sweep, per level-run: {level_s:.1f} s training and evaluating (the level\'s '
-        f'wall_seconds), {task_s:.1f} s as the worker\'s task (with data and files); the rest of '
-        f'{swept * workers / TASKS:.1f} s is Ray, worker start-up and idle workers')
+  print(f'speed-up {seq / swept:.2f}x (commands from launch to exit; the sequential '
+        f'level-runs alone, without its start-up, took {in_process:.1f} s: {in_process / swept:.2f}x)')
+  print(f'a level\'s training and evaluation (summary wall_seconds): {alone:.1f} s alone, '
+        f'{beside:.1f} s beside the other workers; so {workers} cores give at most '
+        f'{workers * alone / beside:.2f}x')
   return 0
 
 

@@ -195,6 +195,8 @@ def _finish(args, failed: List[str], status: Status) -> int:
     for line in failed:
       print(f'  {line}', file=sys.stderr)
     return 1
+  if not args.analyze:
+    return 0
   from lottery import analyze  # pylint: disable=g-import-not-at-top
   written = analyze.analyze(args.output_dir, args.desc.model.network,
                             os.path.join(args.output_dir, 'report'))

@@ -83,10 +83,10 @@ def train_ours(inputs: dict, checkpoints) -> dict:
   # The batches [steps, batch, ...] laid end to end; the trainer gathers each batch by index.
   x = tf.constant(inputs['x'].reshape(-1, inputs['x'].shape[-1]))
   y = tf.constant(inputs['y'].reshape(-1))
-  iterator = iter(tf.data.Dataset.range(int(y.shape[0])).batch(inputs['x'].shape[1]))
+  batch = inputs['x'].shape[1]
   out, done = {}, 0
   for k in sorted(checkpoints):
-    compiled.train_chunk(iterator, tf.constant(k - done, tf.int32), x, y)
+    compiled.train_chunk(np.arange(done * batch, k * batch).reshape(k - done, batch), x, y)
     done = k
     for name, value in masked_layers.get_kernels(model).items():
       out[f'step{k}/{name}'] = value
