@@ -30,7 +30,7 @@ from absl import flags
 flags.DEFINE_list('networks', ['lenet300_100'], 'Networks to time (registry names: '
                   'lenet300_100, conv2, conv4, conv6).')
 flags.DEFINE_list('threads', ['1', '2'], 'Thread counts to time.')
-flags.DEFINE_integer('repeats', 5, 'Timed repetitions (medians are reported).')
+flags.DEFINE_integer('repeats', 15, 'Timed repetitions (medians are reported).')
 flags.DEFINE_string('worker', None, 'Internal: time this network in this process.')
 flags.DEFINE_boolean('full_level', False, 'Also time one whole level of the fully-connected '
                      'nets (50,000 steps and 501 evaluations at the paper preset: minutes).')
@@ -79,8 +79,12 @@ def time_network(name, threads, repeats, full_level=False):
   steps = hp.eval_every if network.flatten else 5  # the trainer's chunk: one per evaluation
   chunk(steps)  # trace, compile, warm up
   evaluate()
-  step_times, eval_times = [], []
+  # Each repeat times the matmul rate, a chunk of steps and an evaluation back to back, so every
+  # figure is set against the rate of the same moment (this machine's speed drifts by tens of
+  # percent from minute to minute); the ratios are the medians of the per-repeat ratios.
+  step_times, eval_times, rates = [], [], []
   for _ in range(repeats):
+    rates.append(matmul_gflops(3))
     start = time.perf_counter()
     float(chunk(steps)[0])
     step_times.append((time.perf_counter() - start) / steps * 1e3)
@@ -92,17 +96,26 @@ def time_network(name, threads, repeats, full_level=False):
   hours = (hp.training_iterations * step_ms + evals * eval_ms) / 3.6e6
   result = dict(network=name, threads=threads, step_ms=step_ms, eval_ms=eval_ms,
                 iterations=hp.training_iterations, evals=evals, level_hours=hours,
-                matmul_gflops=matmul_gflops(repeats))
+                matmul_gflops=float(np.median(rates)))
   if network.flatten:  # the floors: FLOPs at this process's own matmul rate
     from lottery import flops  # pylint: disable=g-import-not-at-top
+    step_flops = flops.dense_step_flops(network.shapes, hp.batch_size)['matmul']
+    eval_flops = flops.dense_forward_flops(network.shapes, 15000)
     rate = result['matmul_gflops'] * 1e9
-    result['step_floor_ms'] = flops.dense_step_flops(network.shapes, hp.batch_size)['matmul'] / \
-        rate * 1e3
-    result['eval_floor_ms'] = flops.dense_forward_flops(network.shapes, 15000) / rate * 1e3
+    result['step_floor_ms'] = step_flops / rate * 1e3
+    result['eval_floor_ms'] = eval_flops / rate * 1e3
+    result['step_ratio'] = float(np.median([t / (step_flops / r / 1e6)
+                                            for t, r in zip(step_times, rates)]))
+    result['eval_ratio'] = float(np.median([t / (eval_flops / r / 1e6)
+                                            for t, r in zip(eval_times, rates)]))
     if full_level:
+      before = matmul_gflops(repeats)
       start = time.perf_counter()
       trainer.train(compiled, splits, hp, data_seed=0)
       result['level_seconds'] = time.perf_counter() - start
+      level_rate = (before + matmul_gflops(repeats)) / 2 * 1e9
+      result['level_floor_seconds'] = (hp.training_iterations * step_flops +
+                                       evals * eval_flops) / level_rate
   return result
 
 
@@ -144,13 +157,14 @@ def main(argv):
       if 'step_floor_ms' in r:
         level = r['iterations'] * r['step_ms'] + r['evals'] * r['eval_ms']
         floor = r['iterations'] * r['step_floor_ms'] + r['evals'] * r['eval_floor_ms']
-        print(f'{"":<8} floors at {r["matmul_gflops"]:.1f} GFLOP/s (matmul, this process): '
-              f'step {r["step_floor_ms"]:.2f} ms ({r["step_ms"] / r["step_floor_ms"]:.2f}x), '
-              f'eval {r["eval_floor_ms"]:.1f} ms ({r["eval_ms"] / r["eval_floor_ms"]:.2f}x), '
-              f'level {floor / 1e3:.0f} s ({level / floor:.2f}x)', flush=True)
+        print(f'{"":<8} floors at {r["matmul_gflops"]:.1f} GFLOP/s (matmul, this process, median): '
+              f'step {r["step_floor_ms"]:.2f} ms ({r["step_ratio"]:.2f}x), '
+              f'eval {r["eval_floor_ms"]:.1f} ms ({r["eval_ratio"]:.2f}x), '
+              f'level {floor / 1e3:.0f} s ({level / floor:.2f}x projected)', flush=True)
       if 'level_seconds' in r:
-        print(f'{"":<8} one full level measured: {r["level_seconds"]:.1f} s '
-              f'({r["level_seconds"] * 1e3 / floor:.2f}x the floor)', flush=True)
+        print(f'{"":<8} one full level measured: {r["level_seconds"]:.1f} s against a floor of '
+              f'{r["level_floor_seconds"]:.1f} s at the rate measured around it '
+              f'({r["level_seconds"] / r["level_floor_seconds"]:.2f}x)', flush=True)
   return 0
 
 
