@@ -1,9 +1,10 @@
 """Sweep throughput: level-runs per hour on all cores against the same tasks in one process.
 
-  python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2]
+  python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2] [--pairs=2]
 
-Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) twice,
-each as a command timed from launch to exit: sequentially in one process
+Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) --pairs
+times each way, in ABBA order so that a drift of the machine's speed weighs on
+both, each run a command timed from launch to exit: sequentially in one process
 (`lottery.levels.run`, one thread), and as a sweep on an embedded Ray with
 --workers single-thread workers (`lottery.sweep --noanalyze`: the analysis is
 not a level-run). Prints both rates, their ratio, and the per-level-run
@@ -30,6 +31,7 @@ from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-posit
 
 _ITERATIONS = flags.DEFINE_integer('iterations', 5000, 'Training iterations per level.')
 _WORKERS = flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Sweep workers.')
+_PAIRS = flags.DEFINE_integer('pairs', 2, 'Sweep/sequential pairs, run in ABBA order.')
 _SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the 8 level-runs '
                                        'one after another into this directory and exit.')
 TASKS = 8
@@ -65,40 +67,62 @@ def _timed(command) -> float:
   return time.time() - start
 
 
+def _compute_seconds(iterations: int) -> float:
+  """Steps x step time + evaluations x evaluation time of one level-run, timed now (1 thread)."""
+  timing = subprocess.run([sys.executable, '-m', 'lottery.benchmark', '--worker=lenet300_100',
+                           '--threads=1', '--repeats=5'], capture_output=True, text=True,
+                          check=True)
+  t = json.loads(timing.stdout.strip().splitlines()[-1])
+  evals = iterations // 100 + 1
+  print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
+        f'{iterations * t["step_ms"] / 1e3 + evals * t["eval_ms"] / 1e3:.1f} s of compute per '
+        f'level-run ({iterations} steps + {evals} evals)', flush=True)
+  return iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
+
+
+def _run(kind: str, out: str, iterations: int, workers: int):
+  """(command wall seconds, mean level wall_seconds) of the 8 level-runs as `kind`."""
+  if kind == 'sweep':
+    wall = _timed([sys.executable, '-m', 'lottery.sweep', '--network=lenet300_100', '--trials=2',
+                   '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
+                   f'--workers={workers}', f'--output_dir={out}', '--progress=false',
+                   '--noanalyze'])
+  else:
+    wall = _timed([sys.executable, '-m', 'lottery.sweep_benchmark', f'--iterations={iterations}',
+                   f'--sequential_into={out}'])
+  return wall, _mean_level_seconds(out)
+
+
 def main(argv):
   del argv
   iterations, workers = _ITERATIONS.value, _WORKERS.value
   if _SEQUENTIAL_INTO.value:
     print(json.dumps(dict(seconds=sequential(_SEQUENTIAL_INTO.value, iterations))))
     return 0
-  evals = iterations // 100 + 1
-  timing = subprocess.run([sys.executable, '-m', 'lottery.benchmark', '--worker=lenet300_100',
-                           '--threads=1', '--repeats=5'], capture_output=True, text=True,
-                          check=True)
-  t = json.loads(timing.stdout.strip().splitlines()[-1])
-  compute = iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
-  print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
-        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)')
+  compute = _compute_seconds(iterations)
+  # ABBA order (sweep, sequential, sequential, sweep, ...): a drift in the machine's speed
+  # weighs on both sides alike.
+  order = [k for i in range(_PAIRS.value)
+           for k in (('sweep', 'sequential') if i % 2 == 0 else ('sequential', 'sweep'))]
+  walls = {'sweep': [], 'sequential': []}
+  levels = {'sweep': [], 'sequential': []}
   with tempfile.TemporaryDirectory() as root:
-    swept = _timed([sys.executable, '-m', 'lottery.sweep', '--network=lenet300_100', '--trials=2',
-                    '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
-                    f'--workers={workers}', f'--output_dir={root}/sweep', '--progress=false',
-                    '--noanalyze'])
-    seq_out = os.path.join(root, 'sequential')
-    start = time.time()
-    child = subprocess.run([sys.executable, '-m', 'lottery.sweep_benchmark',
-                            f'--iterations={iterations}', f'--sequential_into={seq_out}'],
-                           check=True, capture_output=True, text=True)
-    seq = time.time() - start
-    in_process = json.loads(child.stdout.strip().splitlines()[-1])['seconds']
-    alone, beside = _mean_level_seconds(seq_out), _mean_level_seconds(os.path.join(root, 'sweep'))
+    for i, kind in enumerate(order):
+      wall, level = _run(kind, os.path.join(root, f'{kind}{i}'), iterations, workers)
+      walls[kind].append(wall)
+      levels[kind].append(level)
+      print(f'{kind:<10} #{len(walls[kind])}: {wall:6.1f} s, a level {level:.1f} s', flush=True)
+  compute = (compute + _compute_seconds(iterations)) / 2
+  seq, swept = sum(walls['sequential']), sum(walls['sweep'])
   for label, wall, cores in (('sequential, 1 process', seq, 1),
                              (f'sweep, {workers} workers', swept, workers)):
-    overhead = wall * cores / TASKS - compute
-    print(f'{label:<22} {wall:7.1f} s  {TASKS / wall * 3600:7.1f} level-runs/h  '
-          f'overhead {overhead:5.1f} s per level-run')
-  print(f'speed-up {seq / swept:.2f}x (commands from launch to exit; the sequential '
-        f'level-runs alone, without its start-up, took {in_process:.1f} s: {in_process / swept:.2f}x)')
+    runs = len(walls['sweep'])
+    print(f'{label:<22} {wall / runs:7.1f} s  {TASKS * runs / wall * 3600:7.1f} level-runs/h  '
+          f'overhead {wall / runs * cores / TASKS - compute:5.1f} s per level-run')
+  alone = sum(levels['sequential']) / len(levels['sequential'])
+  beside = sum(levels['sweep']) / len(levels['sweep'])
+  print(f'speed-up {seq / swept:.2f}x (commands from launch to exit, {len(order)} runs in ABBA '
+        f'order)')
   print(f'a level\'s training and evaluation (summary wall_seconds): {alone:.1f} s alone, '
         f'{beside:.1f} s beside the other workers; so {workers} cores give at most '
         f'{workers * alone / beside:.2f}x')
