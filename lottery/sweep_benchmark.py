@@ -37,18 +37,16 @@ _SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run t
 TASKS = 8
 
 
-def sequential(out: str, iterations: int) -> float:
-  """Wall seconds of the 8 level-runs one after another in this process (after imports)."""
+def sequential(out: str, iterations: int) -> None:
+  """The 8 level-runs one after another in this process."""
   from lottery import levels, networks, procedures, runner, sweep_plan  # pylint: disable=g-import-not-at-top
   runner.configure_tensorflow(1)
   network = networks.get('lenet300_100')
   base = network.presets(0.0)['paper'].replace(rounds=3, training_iterations=iterations)
-  start = time.time()
   for trial in (1, 2):
     desc = sweep_plan.trial_desc(base, trial)
     data = runner.load_data(desc, network, None)
     levels.run(procedures.get('lottery'), desc, data, network, out, show_progress=False)
-  return time.time() - start
 
 
 def _mean_level_seconds(out: str) -> float:
@@ -74,10 +72,10 @@ def _compute_seconds(iterations: int) -> float:
                           check=True)
   t = json.loads(timing.stdout.strip().splitlines()[-1])
   evals = iterations // 100 + 1
+  compute = iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
   print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
-        f'{iterations * t["step_ms"] / 1e3 + evals * t["eval_ms"] / 1e3:.1f} s of compute per '
-        f'level-run ({iterations} steps + {evals} evals)', flush=True)
-  return iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
+        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)', flush=True)
+  return compute
 
 
 def _run(kind: str, out: str, iterations: int, workers: int):
@@ -96,8 +94,8 @@ def _run(kind: str, out: str, iterations: int, workers: int):
 def main(argv):
   del argv
   iterations, workers = _ITERATIONS.value, _WORKERS.value
-  if _SEQUENTIAL_INTO.value:
-    print(json.dumps(dict(seconds=sequential(_SEQUENTIAL_INTO.value, iterations))))
+  if _SEQUENTIAL_INTO.value:  # the parent times this whole command
+    sequential(_SEQUENTIAL_INTO.value, iterations)
     return 0
   compute = _compute_seconds(iterations)
   # ABBA order (sweep, sequential, sequential, sweep, ...): a drift in the machine's speed
