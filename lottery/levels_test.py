@@ -62,6 +62,28 @@ class LotteryLevelsTest(tf.test.TestCase):
     self.assertEqual([int(line.split(',')[0]) for line in metrics[1:]], [0, 20, 40, 60])
     self.assertTrue(os.path.exists(paths.results_table(out, 1, 'lottery')))
 
+  def test_tensorboard_holds_every_metric_except_nans(self):
+    run_dir = paths.run(self.shared, 1, 3, 'lottery')
+    written = {}
+    for name in os.listdir(paths.tensorboard(run_dir)):
+      for event in tf.compat.v1.train.summary_iterator(
+          os.path.join(paths.tensorboard(run_dir), name)):
+        for value in event.summary.value:
+          written[event.step, value.tag] = float(tf.make_ndarray(value.tensor))
+    expected = {}
+    with open(paths.metrics(run_dir)) as f:
+      header, *rows = f.read().splitlines()
+    for row in rows:
+      row = dict(zip(header.split(','), row.split(',')))
+      for key, value in row.items():
+        if key != 'iteration' and value not in ('', 'nan'):
+          split, what = key.split('_')
+          expected[int(row['iteration']), f'{split}/{what}'] = float(value)
+    self.assertLen(expected, 4 * 6 - 2)  # train loss and accuracy are NaN at iteration 0
+    self.assertEqual(sorted(written), sorted(expected))
+    keys = sorted(expected)  # metrics.csv holds 6 significant digits
+    np.testing.assert_allclose([written[k] for k in keys], [expected[k] for k in keys], rtol=1e-5)
+
   def test_interrupted_run_resumes_and_matches_uninterrupted(self):
     out = self.create_tempdir().full_path
     original = levels.make_train_level

@@ -102,8 +102,10 @@ def _init_ray(args):
   if args.ray_address:
     ray.init(address=args.ray_address, **common)
   else:
+    # The workers Ray starts with the node import TensorFlow while ray.init() still waits for it.
     ray.init(address='local', num_cpus=args.workers, num_gpus=0 if not args.gpus_per_task
-             else None, **common)
+             else None, _system_config=dict(preload_python_modules=['lottery.sweep_preload']),
+             **common)
   return ray
 
 

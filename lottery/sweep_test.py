@@ -119,7 +119,7 @@ class SweepTest(absltest.TestCase):
     proc.wait()
     finished = len(glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')))
     self.assertLess(finished, 14)
-    resumed = sweep(out, '--workers=2')
+    resumed = sweep(out, '--workers=2', '--noanalyze')  # the analysis is tested above
     self.assertEqual(resumed.returncode, 0, resumed.stderr)
     self.assertRegex(resumed.stdout, r'(\d+) finished earlier, (\d+) to run')
     self.assert_same_files(out)
@@ -178,7 +178,8 @@ class SweepTest(absltest.TestCase):
     start_node(f'--address={address}', '--num-cpus=1')
     _wait_for_nodes(ray, address, env, 2)
     result = subprocess.run(
-        runner_testing.command(*SWEEP, f'--output_dir={out}', f'--ray_address={address}'),
+        runner_testing.command(*SWEEP, f'--output_dir={out}', f'--ray_address={address}',
+                               '--noanalyze'),
         env=env, cwd=runner_testing.REPO, capture_output=True, text=True, timeout=600,
         check=False)
     self.assertEqual(result.returncode, 0, result.stderr)

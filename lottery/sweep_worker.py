@@ -33,6 +33,13 @@ def _configure_tensorflow() -> None:
     _CONFIGURED.append(True)
 
 
+def warm_up() -> None:
+  """Starts TensorFlow as tasks need it and imports what they run (see lottery.sweep_preload)."""
+  _configure_tensorflow()
+  from lottery import levels, networks, procedures  # pylint: disable=g-import-not-at-top,unused-import
+  from foundations import trainer  # pylint: disable=g-import-not-at-top,unused-import
+
+
 def _data(desc: hparams.Desc, network, data_dir: Optional[str]):
   from lottery import runner, seeds  # pylint: disable=g-import-not-at-top
   key = (desc.dataset, seeds.derive(desc.seed, desc.trial, 'validation_split'), network.flatten,

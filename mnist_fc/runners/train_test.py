@@ -13,7 +13,7 @@ from foundations import save_restore
 from lottery import runner_testing
 
 MODULE = 'mnist_fc.runners.train'
-TINY = ['--rounds=2', '--training_iterations=1500', '--eval_every=500', '--progress=false']
+TINY = ['--rounds=2', '--training_iterations=600', '--eval_every=200', '--progress=false']
 
 
 def run(*args):
@@ -62,7 +62,7 @@ class RunnerResumeTest(absltest.TestCase):
     while not os.path.exists(paths.tensorboard(level1)) and proc.poll() is None:
       self.assertLess(time.time(), deadline)
       time.sleep(0.05)
-    time.sleep(0.5)  # mid-way through level 1
+    time.sleep(0.1)  # level 1 has begun (its tensorboard dir exists) and takes over a second
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     self.assertEqual(proc.returncode, -signal.SIGKILL)
