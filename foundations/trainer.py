@@ -60,7 +60,7 @@ def make_evaluate(model: keras.Model, batch_size: int) -> Callable:
                                        tf.int32))
     return loss_sum / n, tf.cast(correct, tf.float32) / n
 
-  @tf.function
+  @tf.function(autograph=False)
   def evaluate(eval_sets):
     out = []
     for t in eval_sets:
@@ -119,19 +119,23 @@ class CompiledTraining:
                                       tf.float32))
       return loss, correct
 
-    @tf.function(jit_compile=jit_compile, reduce_retracing=True)
+    # autograph=False here and below: nothing in these functions branches on a tensor, and
+    # converting the Keras and optimizer code they call took a second of every process's start.
+    @tf.function(jit_compile=jit_compile, reduce_retracing=True, autograph=False)
     def run_steps(indices, x_all, y_all):
       """One optimizer step per row of indices [steps, batch], on examples gathered from the
       in-memory training set: the whole chunk is one compiled loop (no per-step dispatch)."""
       steps = tf.shape(indices)[0]
-      loss_sum, correct, seen = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
-      for i in tf.range(steps):
+
+      def body(i, loss_sum, correct, seen):
         batch = indices[i]
         y = tf.gather(y_all, batch)
         loss, c = step(tf.gather(x_all, batch), y)
-        loss_sum += loss
-        correct += c
-        seen += tf.cast(tf.shape(y)[0], tf.float32)
+        return i + 1, loss_sum + loss, correct + c, seen + tf.cast(tf.shape(y)[0], tf.float32)
+
+      zero = tf.constant(0.0)
+      _, loss_sum, correct, seen = tf.while_loop(lambda i, *_: i < steps, body,
+                                                 (tf.constant(0), zero, zero, zero))
       return loss_sum / tf.cast(steps, tf.float32), correct / seen
 
     self._run_steps = run_steps

@@ -69,7 +69,7 @@ def _row_writer(writer):
   import math  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
-  @tf.function
+  @tf.function(autograph=False)
   def write_present(iteration, values, present):
     with writer.as_default(step=iteration):
       for i, (tag, _) in enumerate(_SCALARS):
