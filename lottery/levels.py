@@ -15,7 +15,6 @@ import os
 import time
 from typing import Callable, List, Optional, Sequence
 
-
 from foundations import experiment
 from foundations import hparams
 from foundations import paths
