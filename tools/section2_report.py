@@ -4,6 +4,8 @@
 
 Writes into --results_dir:
   results.md, report.md, summaries.csv, figure1/3/4/4a/4b/4c.png   lottery.analyze on <root>/lenet
+  early_stop.md      the lottery early-stop iteration of every trial per level, its spread, and
+                     how much earlier than the same trial's unpruned net
   normalization.md   the input-normalisation study: lottery runs with unit (the main run's
                      trials 1-3), standard and l2 inputs at levels 0 and the last common level
   timing.md          level-runs per procedure and their seconds, from each sweep_tasks.csv
@@ -56,6 +58,34 @@ def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   return '\n'.join(lines) + '\n'
 
 
+def early_stop_table(root: str) -> str:
+  """Lottery early-stop iteration per level: each trial's value, mean, standard deviation, their
+  ratio, and how much earlier than the same trial's unpruned net (mean [min, max] over trials)."""
+  by_trial = analysis.load_summaries(os.path.join(root, 'lenet'), 'lottery')
+  trials = sorted(by_trial)
+  if not trials:
+    return ''
+  lines = [f'| level | Pm (%) | {" | ".join(f"trial {t}" for t in trials)} | mean | sd | sd/mean '
+           '| % earlier than unpruned (per trial) | mean vs unpruned mean (% earlier) |',
+           '|---:|---:|' + '---:|' * (len(trials) + 5)]
+  mean0 = None
+  for level in sorted(set().union(*(set(levels) for levels in by_trial.values()))):
+    present = [t for t in trials if level in by_trial[t]]
+    stops = {t: by_trial[t][level]['early_stop_iteration'] for t in present}
+    mean = sum(stops.values()) / len(stops)
+    sd = (sum((v - mean) ** 2 for v in stops.values()) / max(1, len(stops) - 1)) ** 0.5
+    earlier = [100 * (1 - stops[t] / by_trial[t][0]['early_stop_iteration'])
+               for t in present if by_trial[t].get(0, {}).get('early_stop_iteration')]
+    cells = ' | '.join(str(stops[t]) if t in stops else '-' for t in trials)
+    pm = by_trial[present[0]][level]['percent_remaining']
+    mean0 = mean if level == 0 else mean0
+    ratio = f'{sd / mean:.2f}' if mean else '-'
+    of_means = f'{100 * (1 - mean / mean0):.1f}' if level and mean0 else '-'
+    lines.append(f'| {level} | {pm:.1f} | {cells} | {mean:.0f} | {sd:.0f} | {ratio} | '
+                 f'{_stat(earlier, digits=1) if level and earlier else "-"} | {of_means} |')
+  return '\n'.join(lines) + '\n'
+
+
 def timing_table(root: str) -> str:
   """Per sweep and procedure: finished level-runs, mean and total task seconds."""
   lines = ['| sweep | procedure | level-runs | mean s per level-run | total task hours |',
@@ -78,7 +108,8 @@ def timing_table(root: str) -> str:
 def assemble(root: str, results_dir: str) -> List[str]:
   """Writes the results folder; returns the files written."""
   written = analyze.analyze(os.path.join(root, 'lenet'), 'lenet300_100', results_dir)
-  for name, text in (('normalization.md', normalization_table(root)),
+  for name, text in (('early_stop.md', early_stop_table(root)),
+                     ('normalization.md', normalization_table(root)),
                      ('timing.md', timing_table(root))):
     if text:
       written.append(os.path.join(results_dir, name))

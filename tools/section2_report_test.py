@@ -40,6 +40,14 @@ class Section2ReportTest(tf.test.TestCase):
                                f'{l2["test_accuracy_at_early_stop"] * 100:.2f} | '
                                f'{l2["final_test_accuracy"] * 100:.2f} |')
     self.assertTrue(norm[2].startswith('| unit (x/255) | 0 | 100.0 | 1 | '))
+    stops = open(os.path.join(results, 'early_stop.md')).read().splitlines()
+    self.assertLen(stops, 2 + 4)  # levels 0..3 of one trial
+    lottery = analysis.load_summaries(os.path.join(root, 'lenet'), 'lottery')[1]
+    es0, es2 = lottery[0]['early_stop_iteration'], lottery[2]['early_stop_iteration']
+    earlier = f'{100 * (1 - es2 / es0):.1f}'
+    self.assertEqual(stops[2], f'| 0 | 100.0 | {es0} | {es0} | 0 | 0.00 | - | - |')
+    self.assertEqual(stops[4], f'| 2 | {lottery[2]["percent_remaining"]:.1f} | {es2} | {es2} | 0 '
+                               f'| 0.00 | {earlier} | {earlier} |')
     timing = open(os.path.join(results, 'timing.md')).read().splitlines()
     self.assertEqual(timing[2:], ['| lenet | lottery | 2 | 330 | 0.18 |'])
 
