@@ -141,7 +141,9 @@ RULE = ('Verdicts: **reproduced** = the paper\'s value lies within our [min, max
         'our mean is within the stated tolerance (for "more than" claims: our mean is at least '
         'the paper\'s value); **direction only** = the sign of the effect agrees, its size does '
         'not; **not reproduced** = otherwise; **not run** = a level or control it needs is '
-        'missing. Values are computed per trial (ticket and unpruned net of the same trial) and '
+        'missing. A claim with no number (above, below) is **reproduced** when every trial has '
+        'the paper\'s sign, and **direction only** when the mean has it but some trial does not. '
+        'Values are computed per trial (ticket and unpruned net of the same trial) and '
         'shown as mean [min, max] over trials.')
 
 
