@@ -13,9 +13,10 @@ Every number comes from the runs' summary.json and sweep_tasks.csv files.
 """
 
 import csv
+import datetime
 import os
 import sys
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from absl import flags
 
@@ -86,23 +87,48 @@ def early_stop_table(root: str) -> str:
   return '\n'.join(lines) + '\n'
 
 
+def _busy_hours(intervals: List[Tuple[float, float]]) -> float:
+  """Hours covered by the union of (start, end) second intervals."""
+  total, reach = 0.0, None
+  for start, end in sorted(intervals):
+    if reach is None or start > reach:
+      total, reach = total + end - start, end
+    elif end > reach:
+      total, reach = total + end - reach, end
+  return total / 3600
+
+
 def timing_table(root: str) -> str:
-  """Per sweep and procedure: finished level-runs, mean and total task seconds."""
+  """Per sweep and procedure: finished level-runs, mean and total task seconds; then per sweep
+  its span (first task's start to last task's end, from the rows' finish times less their
+  seconds) and the hours in which at least one task ran (the span less every stop)."""
   lines = ['| sweep | procedure | level-runs | mean s per level-run | total task hours |',
            '|---|---|---:|---:|---:|']
+  walls = ['| sweep | first task started | last task ended | span (h) | hours with a task '
+           'running | level-runs per such hour |', '|---|---|---|---:|---:|---:|']
   for name in sorted(os.listdir(root)):
     path = os.path.join(root, name, 'sweep_tasks.csv')
     if not os.path.exists(path):
       continue
     seconds: Dict[str, List[float]] = {}
+    intervals = []
     with open(path) as f:
       for row in csv.DictReader(f):
         if row['status'] == 'done':
           seconds.setdefault(row['task'].split('/')[0], []).append(float(row['seconds']))
+          end = datetime.datetime.strptime(row['time'], '%Y-%m-%d %H:%M:%S').timestamp()
+          intervals.append((end - float(row['seconds']), end))
     for procedure, values in sorted(seconds.items()):
       lines.append(f'| {name} | {procedure} | {len(values)} | {sum(values) / len(values):.0f} | '
                    f'{sum(values) / 3600:.2f} |')
-  return '\n'.join(lines) + '\n'
+    if intervals:
+      first, last = min(s for s, _ in intervals), max(e for _, e in intervals)
+      busy = _busy_hours(intervals)
+      start, end = (datetime.datetime.fromtimestamp(t).strftime('%Y-%m-%d %H:%M')
+                    for t in (first, last))
+      walls.append(f'| {name} | {start} | {end} | {(last - first) / 3600:.2f} | '
+                   f'{busy:.2f} | {len(intervals) / busy:.1f} |')
+  return '\n'.join(lines) + '\n\n' + '\n'.join(walls) + '\n'
 
 
 def assemble(root: str, results_dir: str) -> List[str]:

@@ -49,7 +49,16 @@ class Section2ReportTest(tf.test.TestCase):
     self.assertEqual(stops[4], f'| 2 | {lottery[2]["percent_remaining"]:.1f} | {es2} | {es2} | 0 '
                                f'| 0.00 | {earlier} | {earlier} |')
     timing = open(os.path.join(results, 'timing.md')).read().splitlines()
-    self.assertEqual(timing[2:], ['| lenet | lottery | 2 | 330 | 0.18 |'])
+    # Two level-runs back to back, 01:39:36-01:44:36 and -01:50:36 (the failed row adds none).
+    self.assertEqual(timing[2:], ['| lenet | lottery | 2 | 330 | 0.18 |', '', timing[4],
+                                  timing[5], '| lenet | 2026-11-28 01:39 | 2026-11-28 01:50 | '
+                                  '0.18 | 0.18 | 10.9 |'])
+
+  def test_busy_hours_count_overlapping_tasks_once_and_skip_stops(self):
+    # Two workers overlapping for half an hour, a stop of 1,800 s, a task inside another.
+    self.assertEqual(section2_report._busy_hours(
+        [(7200, 9000), (0, 3600), (1800, 5400), (7300, 7400)]), 2.0)
+    self.assertEqual(section2_report._busy_hours([]), 0.0)
 
 
 if __name__ == '__main__':
