@@ -1,6 +1,7 @@
 """The control runners (reinitialize, random_prune, one_shot) on a tiny real-MNIST lottery run."""
 
 import os
+import subprocess
 
 import numpy as np
 from absl.testing import absltest
@@ -29,11 +30,18 @@ class ControlRunnersTest(absltest.TestCase):
     self.assertEqual(bad.returncode, 1)
     self.assertIn('error: --levels=two: expected integers', bad.stderr)
 
-    for module, name in (('reinitialize', 'reinit'), ('random_prune', 'random_prune'),
-                         ('one_shot', 'one_shot')):
-      result = run(module, '--levels=2', '--progress=false', f'--output_dir={out}')
-      self.assertEqual(result.returncode, 0, result.stderr)
-      self.assertRegex(result.stdout, r'level  2  Pm  64\.06%')
+    # The three controls read only the lottery run, so they run side by side.
+    controls = {name: runner_testing.popen(
+        f'mnist_fc.runners.{module}', '--levels=2', '--progress=false', f'--output_dir={out}',
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for module, name in (('reinitialize', 'reinit'),
+                                     ('random_prune', 'random_prune'), ('one_shot', 'one_shot'))}
+    for proc in controls.values():
+      self.addCleanup(proc.kill)  # a no-op once it has ended
+    for name, proc in controls.items():
+      stdout, stderr = proc.communicate(timeout=600)
+      self.assertEqual(proc.returncode, 0, stderr)
+      self.assertRegex(stdout, r'level  2  Pm  64\.06%')
       masks = save_restore.load_npz(paths.masks(paths.run(out, 1, 2, name)))
       self.assertEqual(pruning.remaining_counts(masks),
                        {'layer0': 150528, 'layer1': 19200, 'layer2': 810}, name)

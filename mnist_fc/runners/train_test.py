@@ -55,6 +55,10 @@ class RunnerResumeTest(absltest.TestCase):
 
   def test_sigkill_then_rerun_resumes_and_matches_uninterrupted_run(self):
     reference, interrupted = (self.create_tempdir().full_path for _ in range(2))
+    # The uninterrupted reference runs beside the run that gets killed.
+    complete = runner_testing.popen(MODULE, *TINY, f'--output_dir={reference}',
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    self.addCleanup(complete.kill)  # a no-op once it has ended
     proc = runner_testing.popen(MODULE, *TINY, f'--output_dir={interrupted}',
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     level1 = paths.run(interrupted, 1, 1, 'lottery')
@@ -70,11 +74,11 @@ class RunnerResumeTest(absltest.TestCase):
     level0_final = paths.final(paths.run(interrupted, 1, 0, 'lottery'))
     mtime = os.stat(level0_final).st_mtime_ns
 
-    complete = run(*TINY, f'--output_dir={reference}')
-    self.assertEqual(complete.returncode, 0, complete.stderr)
-    self.assertIn('| 2 | 64.06 |', complete.stdout)  # the level-2 row of the final table
+    stdout, stderr = complete.communicate(timeout=600)
+    self.assertEqual(complete.returncode, 0, stderr)
+    self.assertIn('| 2 | 64.06 |', stdout)  # the level-2 row of the final table
     # No TensorFlow C++ start-up lines (cuInit "errors" on a machine without a GPU).
-    self.assertNotRegex(complete.stderr, r'(?m)^[IWE]0000 |InitializeLog|cuInit')
+    self.assertNotRegex(stderr, r'(?m)^[IWE]0000 |InitializeLog|cuInit')
 
     resumed = run(*TINY, f'--output_dir={interrupted}')
     self.assertEqual(resumed.returncode, 0, resumed.stderr)
