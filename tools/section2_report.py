@@ -36,7 +36,8 @@ def _stat(values, scale=1.0, digits=2) -> str:
 
 def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   """Lottery early stop and test accuracy per input normalisation at level 0 and the last level
-  every normalisation reached, over `trials` (mean [min, max])."""
+  every normalisation reached, over `trials` (mean [min, max]), and each trial's change from its
+  own level 0."""
   found = {label: {t: levels for t, levels in
                    analysis.load_summaries(os.path.join(root, name), 'lottery').items()
                    if t in trials}
@@ -48,14 +49,21 @@ def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   if not shared:
     return ''
   lines = ['| inputs | level | Pm (%) | trials | early-stop iteration | test acc @ early stop (%) '
-           '| test acc @ end (%) |', '|---|---:|---:|---:|---:|---:|---:|']
+           '| test acc @ end (%) | early stop vs level 0 (% earlier) | test acc @ early stop vs '
+           'level 0 (pp) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
   for level in sorted({0, max(shared)} & shared):
     for label, by_trial in found.items():
       s = [levels[level] for levels in by_trial.values()]
+      earlier = [100 * (1 - lv[level]['early_stop_iteration'] / lv[0]['early_stop_iteration'])
+                 for lv in by_trial.values() if lv.get(0, {}).get('early_stop_iteration')]
+      gain = [100 * (lv[level]['test_accuracy_at_early_stop'] -
+                     lv[0]['test_accuracy_at_early_stop']) for lv in by_trial.values() if 0 in lv]
       lines.append(f'| {label} | {level} | {s[0]["percent_remaining"]:.1f} | {len(s)} | '
                    f'{_stat([x["early_stop_iteration"] for x in s], digits=0)} | '
                    f'{_stat([x["test_accuracy_at_early_stop"] for x in s], 100)} | '
-                   f'{_stat([x["final_test_accuracy"] for x in s], 100)} |')
+                   f'{_stat([x["final_test_accuracy"] for x in s], 100)} | '
+                   f'{_stat(earlier, digits=1) if level and earlier else "-"} | '
+                   f'{_stat(gain) if level and gain else "-"} |')
   return '\n'.join(lines) + '\n'
 
 

@@ -34,11 +34,16 @@ class Section2ReportTest(tf.test.TestCase):
     self.assertIn(os.path.join(results, 'figure4a.png'), written)
     norm = open(os.path.join(results, 'normalization.md')).read().splitlines()
     self.assertLen(norm, 2 + 2 * 3)  # levels 0 and 1 (the last every run reached) x 3 inputs
-    l2 = analysis.load_summaries(os.path.join(root, 'lenet_norm_l2'), 'lottery')[1][1]
+    l2_runs = analysis.load_summaries(os.path.join(root, 'lenet_norm_l2'), 'lottery')[1]
+    l2, l2_0 = l2_runs[1], l2_runs[0]
+    earlier = 100 * (1 - l2['early_stop_iteration'] / l2_0['early_stop_iteration'])
+    gain = 100 * (l2['test_accuracy_at_early_stop'] - l2_0['test_accuracy_at_early_stop'])
     self.assertEqual(norm[-1], f'| l2 (row norm, TF1 reference) | 1 | 80.7 | 1 | '
                                f'{l2["early_stop_iteration"]} | '
                                f'{l2["test_accuracy_at_early_stop"] * 100:.2f} | '
-                               f'{l2["final_test_accuracy"] * 100:.2f} |')
+                               f'{l2["final_test_accuracy"] * 100:.2f} | {earlier:.1f} | '
+                               f'{gain:.2f} |')
+    self.assertTrue(norm[3].endswith(' | - | - |'), norm[3])  # level 0: no change to show
     self.assertTrue(norm[2].startswith('| unit (x/255) | 0 | 100.0 | 1 | '))
     stops = open(os.path.join(results, 'early_stop.md')).read().splitlines()
     self.assertLen(stops, 2 + 4)  # levels 0..3 of one trial
