@@ -8,6 +8,7 @@ import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
 from lottery import analysis
 from lottery import analyze
+from lottery import figures
 from lottery import testing_util
 
 
@@ -50,6 +51,9 @@ class AnalyzeTest(tf.test.TestCase):
                                 pool={'random_prune2': 'random_prune'})
     self.assertEqual([(r.experiment, r.level, r.trials) for r in pooled],
                      [('random_prune', 2, 4)])
+    # Figure 3 names the requested curves this tiny run lacks (its level 2 is at Pm 65.2%).
+    self.assertEqual(figures.missing_curves(rows), ['51.3%', '51.3% reinit', '21.1%',
+                                                    '21.1% reinit', '7%', '3.6%', '1.9%'])
     text = open(written[1]).read()
     self.assertIn('Protocol: 60 training iterations per level, 2 trial(s). **This differs', text)
     self.assertIn('| Early stop at Pm 21.1% vs unpruned | 38% earlier | - | ±10 % earlier | '

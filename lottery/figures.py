@@ -32,6 +32,18 @@ FIGURE3_PM = (100.0, 51.3, 21.1, 7.0, 3.6, 1.9)
 PAPER_TICKS = (100.0, 41.1, 16.9, 7.0, 2.9, 1.2)
 
 
+def _curve_label(pm: float, experiment: str) -> str:
+  return f'{pm:g}%' + (' reinit' if experiment == 'reinit' else '')
+
+
+def missing_curves(rows: List[analysis.Row], pms: Sequence[float] = FIGURE3_PM,
+                   reinit_pms: Sequence[float] = (51.3, 21.1)) -> List[str]:
+  """The requested Figure-3 curves that `rows` lack, as 'Pm%' or 'Pm% reinit'."""
+  return [_curve_label(pm, experiment) for pm in pms
+          for experiment in (('lottery', 'reinit') if pm in reinit_pms else ('lottery',))
+          if analysis.find(rows, experiment, pm) is None]
+
+
 def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
                   pms: Sequence[float] = FIGURE3_PM, reinit_pms: Sequence[float] = (51.3, 21.1),
                   last_iteration: int = 15000) -> List[float]:
@@ -43,14 +55,14 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
   the figure. Returns the Pm values of the tickets drawn.
   """
   fig, ax = plt.subplots(figsize=(7, 4.5))
-  drawn, missing, lows, highs, ends = [], [], [], [], [last_iteration]
+  drawn, lows, highs, ends = [], [], [], [last_iteration]
+  missing = missing_curves(rows, pms, reinit_pms)
   colors = plt.cm.viridis(np.linspace(0, 0.9, len(pms)))
   for color, pm in zip(colors, pms):
     for experiment in ('lottery', 'reinit') if pm in reinit_pms else ('lottery',):
       row = analysis.find(rows, experiment, pm)
       if row is None:
-        missing.append(f'{pm:g}%' + (' reinit' if experiment == 'reinit' else ''))
-        continue
+        continue  # named on the figure (missing)
       trials = analysis.load_summaries(output_dir, experiment)
       runs = [analysis.load_metrics(output_dir, experiment, t, row.level) for t in trials]
       runs = [m for m in runs if m is not None]
