@@ -36,11 +36,16 @@ def _curve_label(pm: float, experiment: str) -> str:
   return f'{pm:g}%' + (' reinit' if experiment == 'reinit' else '')
 
 
+def _requested_curves(pms: Sequence[float], reinit_pms: Sequence[float]):
+  """(Pm, experiment) of every Figure-3 curve: tickets at `pms`, reinit also at `reinit_pms`."""
+  return [(pm, experiment) for pm in pms
+          for experiment in (('lottery', 'reinit') if pm in reinit_pms else ('lottery',))]
+
+
 def missing_curves(rows: List[analysis.Row], pms: Sequence[float] = FIGURE3_PM,
                    reinit_pms: Sequence[float] = (51.3, 21.1)) -> List[str]:
   """The requested Figure-3 curves that `rows` lack, as 'Pm%' or 'Pm% reinit'."""
-  return [_curve_label(pm, experiment) for pm in pms
-          for experiment in (('lottery', 'reinit') if pm in reinit_pms else ('lottery',))
+  return [_curve_label(pm, experiment) for pm, experiment in _requested_curves(pms, reinit_pms)
           if analysis.find(rows, experiment, pm) is None]
 
 
@@ -57,26 +62,26 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
   fig, ax = plt.subplots(figsize=(7, 4.5))
   drawn, lows, highs, ends = [], [], [], [last_iteration]
   missing = missing_curves(rows, pms, reinit_pms)
-  colors = plt.cm.viridis(np.linspace(0, 0.9, len(pms)))
-  for color, pm in zip(colors, pms):
-    for experiment in ('lottery', 'reinit') if pm in reinit_pms else ('lottery',):
-      row = analysis.find(rows, experiment, pm)
-      if row is None:
-        continue  # named on the figure (missing)
-      trials = analysis.load_summaries(output_dir, experiment)
-      runs = [analysis.load_metrics(output_dir, experiment, t, row.level) for t in trials]
-      runs = [m for m in runs if m is not None]
-      iterations = runs[0].column('iteration')
-      accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
-      keep = (iterations > 0) & (iterations <= last_iteration)
-      label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
-      ax.plot(iterations[keep], accuracy[keep], style(experiment)[1], color=color, label=label)
-      later = accuracy[keep][iterations[keep] >= 0.1 * iterations[keep][-1]]
-      lows.append(later.min())
-      highs.append(later.max())
-      ends.append(iterations[keep][-1])
-      if experiment == 'lottery':
-        drawn.append(row.percent_remaining)
+  colors = dict(zip(pms, plt.cm.viridis(np.linspace(0, 0.9, len(pms)))))
+  for pm, experiment in _requested_curves(pms, reinit_pms):
+    color = colors[pm]
+    row = analysis.find(rows, experiment, pm)
+    if row is None:
+      continue  # named on the figure (missing)
+    trials = analysis.load_summaries(output_dir, experiment)
+    runs = [analysis.load_metrics(output_dir, experiment, t, row.level) for t in trials]
+    runs = [m for m in runs if m is not None]
+    iterations = runs[0].column('iteration')
+    accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
+    keep = (iterations > 0) & (iterations <= last_iteration)
+    label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
+    ax.plot(iterations[keep], accuracy[keep], style(experiment)[1], color=color, label=label)
+    later = accuracy[keep][iterations[keep] >= 0.1 * iterations[keep][-1]]
+    lows.append(later.min())
+    highs.append(later.max())
+    ends.append(iterations[keep][-1])
+    if experiment == 'lottery':
+      drawn.append(row.percent_remaining)
   ax.set_xlabel('training iteration')
   ax.set_ylabel('test accuracy (%)')
   ax.set_xlim(0, min(ends) if len(ends) > 1 else last_iteration)

@@ -34,6 +34,16 @@ def _stat(values, scale=1.0, digits=2) -> str:
   return analysis.Stat.of(values).fmt(scale, digits)
 
 
+def _earlier_than_level0(by_trial, level: int) -> str:
+  """Per trial, % earlier the early stop at `level` than the same trial's level 0, as
+  mean [min, max]; '-' at level 0 or when no trial has both levels."""
+  earlier = [100 * (1 - levels[level]['early_stop_iteration'] /
+                    levels[0]['early_stop_iteration'])
+             for levels in by_trial.values()
+             if level in levels and levels.get(0, {}).get('early_stop_iteration')]
+  return _stat(earlier, digits=1) if level and earlier else '-'
+
+
 def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   """Lottery early stop and test accuracy per input normalisation at level 0 and the last level
   every normalisation reached, over `trials` (mean [min, max]), and each trial's change from its
@@ -54,15 +64,13 @@ def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   for level in sorted({0, max(shared)} & shared):
     for label, by_trial in found.items():
       s = [levels[level] for levels in by_trial.values()]
-      earlier = [100 * (1 - lv[level]['early_stop_iteration'] / lv[0]['early_stop_iteration'])
-                 for lv in by_trial.values() if lv.get(0, {}).get('early_stop_iteration')]
       gain = [100 * (lv[level]['test_accuracy_at_early_stop'] -
                      lv[0]['test_accuracy_at_early_stop']) for lv in by_trial.values() if 0 in lv]
       lines.append(f'| {label} | {level} | {s[0]["percent_remaining"]:.1f} | {len(s)} | '
                    f'{_stat([x["early_stop_iteration"] for x in s], digits=0)} | '
                    f'{_stat([x["test_accuracy_at_early_stop"] for x in s], 100)} | '
                    f'{_stat([x["final_test_accuracy"] for x in s], 100)} | '
-                   f'{_stat(earlier, digits=1) if level and earlier else "-"} | '
+                   f'{_earlier_than_level0(by_trial, level)} | '
                    f'{_stat(gain) if level and gain else "-"} |')
   return '\n'.join(lines) + '\n'
 
@@ -83,15 +91,13 @@ def early_stop_table(root: str) -> str:
     stops = {t: by_trial[t][level]['early_stop_iteration'] for t in present}
     mean = sum(stops.values()) / len(stops)
     sd = (sum((v - mean) ** 2 for v in stops.values()) / max(1, len(stops) - 1)) ** 0.5
-    earlier = [100 * (1 - stops[t] / by_trial[t][0]['early_stop_iteration'])
-               for t in present if by_trial[t].get(0, {}).get('early_stop_iteration')]
     cells = ' | '.join(str(stops[t]) if t in stops else '-' for t in trials)
     pm = by_trial[present[0]][level]['percent_remaining']
     mean0 = mean if level == 0 else mean0
     ratio = f'{sd / mean:.2f}' if mean else '-'
     of_means = f'{100 * (1 - mean / mean0):.1f}' if level and mean0 else '-'
     lines.append(f'| {level} | {pm:.1f} | {cells} | {mean:.0f} | {sd:.0f} | {ratio} | '
-                 f'{_stat(earlier, digits=1) if level and earlier else "-"} | {of_means} |')
+                 f'{_earlier_than_level0(by_trial, level)} | {of_means} |')
   return '\n'.join(lines) + '\n'
 
 
