@@ -56,6 +56,9 @@ class DatasetHparams:
   dataset: str = field('mnist', 'Dataset name (default: the network\'s; LeNet also takes '
                        'fashion_mnist).')
   validation_size: int = field(5000, 'Training examples held out for validation.')
+  test_size: int = field(0, 'Test examples evaluated: the first N of the test split (0: all of '
+                         'them, the paper\'s protocol; fewer only for quick trial runs, and the '
+                         'report then says the protocol differs).')
   normalization: str = field('unit', 'Input normalization: unit (x/255), standard (global '
                              'mean/std of the training split), l2 (row L2, the TF1 reference), '
                              'channel '
@@ -63,8 +66,9 @@ class DatasetHparams:
                              choices=NORMALIZATIONS)
 
   def validate(self) -> None:
-    if self.validation_size < 0:
-      raise HparamsError(f'--validation_size={self.validation_size}: must be >= 0')
+    for name in ('validation_size', 'test_size'):
+      if getattr(self, name) < 0:
+        raise HparamsError(f'--{name}={getattr(self, name)}: must be >= 0')
     _check_choices(self)
 
 

@@ -15,7 +15,7 @@ class HparamsTest(absltest.TestCase):
     self.assertEqual((desc.training.learning_rate, desc.pruning.rounds, desc.dataset.dataset,
                       desc.trial), (0.1, 3, 'cifar10', 2))
     self.assertNotIn('rounds', desc.results_key())
-    self.assertEqual(len(desc.to_dict()), 25)
+    self.assertEqual(len(desc.to_dict()), 26)
     # Old files lacking newer fields read as the defaults; unknown keys are ignored.
     self.assertEqual(hparams.from_flat({'seed': 4, 'no_such_field': 1}),
                      hparams.Desc().replace(seed=4))
@@ -24,6 +24,7 @@ class HparamsTest(absltest.TestCase):
     cases = {
         'prune_percent': (100.0, '--prune_percent=100.0: must be in [0, 100)'),
         'training_iterations': (0, '--training_iterations=0: must be positive'),
+        'test_size': (-1, '--test_size=-1: must be >= 0'),
         'optimizer': ('rmsprop', '--optimizer=rmsprop: expected one of adam, sgd'),
         'pruning_scope': ('all', '--pruning=all: expected one of layerwise, global'),
         'rewind_iteration': (60000, '--rewind_iteration=60000: must be in [0, '

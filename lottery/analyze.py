@@ -30,12 +30,14 @@ _NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
 _REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
 
 
-def _iterations(output_dir: str):
-  """Training iterations per level recorded by the lottery runs (None if none recorded)."""
+def _protocol(output_dir: str):
+  """(training iterations per level, test_size) recorded by the lottery runs ((None, 0) if none
+  are recorded; files older than --test_size evaluated the whole test split)."""
   for path in sorted(glob.glob(os.path.join(output_dir, 'trial*', 'lottery.hparams.json'))):
     with open(path) as f:
-      return json.load(f).get('training_iterations')
-  return None
+      recorded = json.load(f)
+    return recorded.get('training_iterations'), recorded.get('test_size', 0)
+  return None, 0
 
 
 def analyze(output_dir: str, network: str, report_dir: str) -> list:
@@ -52,7 +54,7 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   entry = networks.get(network)
   if entry.claims == 'lenet':
     summaries = {p: analysis.load_summaries(output_dir, p) for p in analysis.EXPERIMENTS}
-    text = claims.markdown(claims.LENET_CLAIMS, summaries, _iterations(output_dir))
+    text = claims.markdown(claims.LENET_CLAIMS, summaries, *_protocol(output_dir))
   else:
     text = report.markdown(rows, network)
   gmp = analysis.versus_table(rows)

@@ -147,13 +147,20 @@ RULE = ('Verdicts: **reproduced** = the paper\'s value lies within our [min, max
         'shown as mean [min, max] over trials.')
 
 
-def protocol_line(iterations: Optional[int], trials: int) -> str:
-  """States the protocol; says plainly when it differs from the paper's."""
+def protocol_differs(iterations: Optional[int], trials: int, test_size: int) -> bool:
+  return iterations != PAPER_ITERATIONS or trials < PAPER_TRIALS or test_size > 0
+
+
+def protocol_line(iterations: Optional[int], trials: int, test_size: int = 0) -> str:
+  """States the protocol; says plainly when it differs from the paper's (test_size: the
+  --test_size the runs evaluated, 0 for the whole test split)."""
   text = f'Protocol: {iterations if iterations else "?"} training iterations per level, ' \
-         f'{trials} trial(s).'
-  if iterations != PAPER_ITERATIONS or trials < PAPER_TRIALS:
+         f'{trials} trial(s)'
+  text += f', the first {test_size:,} test examples.' if test_size else '.'
+  if protocol_differs(iterations, trials, test_size):
     text += (f' **This differs from the paper\'s ({PAPER_ITERATIONS:,} iterations, '
-             f'{PAPER_TRIALS} trials): the verdicts below are only indicative.**')
+             f'{PAPER_TRIALS} trials, the whole test set): the verdicts below are only '
+             'indicative.**')
   return text
 
 
@@ -176,10 +183,11 @@ def evaluate(claims: List[Claim], summaries: Summaries):
   return rows
 
 
-def markdown(claims: List[Claim], summaries: Summaries, iterations: Optional[int]) -> str:
+def markdown(claims: List[Claim], summaries: Summaries, iterations: Optional[int],
+             test_size: int = 0) -> str:
   trials = len(by_trial(summaries))
-  differs = iterations != PAPER_ITERATIONS or trials < PAPER_TRIALS
-  lines = [protocol_line(iterations, trials), '', RULE, '',
+  differs = protocol_differs(iterations, trials, test_size)
+  lines = [protocol_line(iterations, trials, test_size), '', RULE, '',
            '| claim | paper | measured: mean [min, max] (trials) | tolerance | verdict |',
            '|---|---|---|---|---|']
   for claim, values, result in evaluate(claims, summaries):

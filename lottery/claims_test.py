@@ -53,9 +53,14 @@ class VerdictTest(absltest.TestCase):
     self.assertIn('| Ticket vs reinit accuracy at Pm 21.1% | about +0.5 pp | - | ±0.2 pp | '
                   'not run |', text)
     short = claims.markdown(claims.LENET_CLAIMS, trials({1: per_trial[1]}), 600)
-    self.assertIn('**This differs from the paper\'s (50,000 iterations, 5 trials): the verdicts '
-                  'below are only indicative.**', short)
+    self.assertIn('**This differs from the paper\'s (50,000 iterations, 5 trials, the whole test '
+                  'set): the verdicts below are only indicative.**', short)
     self.assertIn('reproduced (protocol differs) |', short)
+    # A test subset (--test_size) is a different protocol even at 50,000 iterations x 5 trials.
+    subset = claims.markdown(claims.LENET_CLAIMS, trials(per_trial), 50000, test_size=2000)
+    self.assertIn('Protocol: 50000 training iterations per level, 5 trial(s), the first 2,000 '
+                  'test examples. **This differs', subset)
+    self.assertIn('reproduced (protocol differs) |', subset)
 
 
 if __name__ == '__main__':

@@ -58,12 +58,14 @@ def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
 
 
 def load_data(desc: hparams.Desc, network, data_dir: Optional[str]):
-  """The verified raw dataset -> normalized DataSplits with the run's validation hold-out."""
+  """The verified raw dataset -> normalized DataSplits with the run's validation hold-out (and
+  only the first test_size test examples when that is set)."""
   from datasets import pipeline, registry  # pylint: disable=g-import-not-at-top
   from lottery import seeds  # pylint: disable=g-import-not-at-top
   d = desc.dataset
   raw = registry.load_raw(d.dataset, data_dir)
-  return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test, raw.y_test,
+  test = slice(d.test_size or None)
+  return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test[test], raw.y_test[test],
                               d.validation_size,
                               seeds.derive(desc.seed, desc.trial, 'validation_split'),
                               d.normalization, network.flatten)

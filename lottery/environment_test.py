@@ -9,6 +9,7 @@ import time
 from unittest import mock
 
 from absl.testing import absltest
+import numpy as np
 
 from foundations import paths
 from foundations import save_restore
@@ -36,6 +37,21 @@ def main(*args):
   with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
     code = runner.main_train(['prog', *args], LENET, 'test')
   return code, err.getvalue()
+
+
+class LoadDataTest(absltest.TestCase):
+
+  def test_test_size_keeps_the_first_test_examples_and_changes_nothing_else(self):
+    from lottery import networks  # pylint: disable=g-import-not-at-top
+    network = networks.get('lenet300_100')
+    desc = network.presets(0.0)['paper']
+    full = environment.load_data(desc, network, None)  # real MNIST
+    part = environment.load_data(desc.replace(test_size=1000), network, None)
+    self.assertEqual((full.x_test.shape, part.x_test.shape), ((10000, 784), (1000, 784)))
+    np.testing.assert_array_equal(part.x_test, full.x_test[:1000])
+    np.testing.assert_array_equal(part.y_test, full.y_test[:1000])
+    for name in ('x_train', 'y_train', 'x_val', 'y_val'):
+      np.testing.assert_array_equal(getattr(part, name), getattr(full, name), name)
 
 
 class WritableTest(absltest.TestCase):

@@ -13,10 +13,10 @@ from lottery import runner_testing
 
 MODULE = 'cifar_conv.runners.train'
 # Evaluating the 10K test images takes ~8 s per core, so only two evaluations per level
-# (iterations 0 and 20), and 1,000 validation images instead of 5,000.
+# (iterations 0 and 10), of 1,000 validation and the first 1,000 test images.
 TINY = ['--network=conv2', '--prune_percent=20', '--conv_prune_percent=10', '--rounds=1',
-        '--training_iterations=20', '--eval_every=20', '--validation_size=1000', '--threads=2',
-        '--progress=false']
+        '--training_iterations=10', '--eval_every=10', '--validation_size=1000',
+        '--test_size=1000', '--threads=2', '--progress=false']
 RATES = {'conv0': 10.0, 'conv1': 10.0, 'fc0': 20.0, 'fc1': 20.0, 'output': 10.0}
 SHAPES = {'conv0': (3, 3, 3, 64), 'conv1': (3, 3, 64, 64), 'fc0': (16384, 256),
           'fc1': (256, 256), 'output': (256, 10)}
@@ -62,7 +62,7 @@ class RunnerRealDataTest(absltest.TestCase):
       self.assertTrue(os.listdir(paths.tensorboard(run_dir)), level)
       with open(paths.metrics(run_dir)) as f:
         iterations = [line.split(',')[0] for line in f.read().splitlines()[1:]]
-      self.assertEqual(iterations, ['0', '20'], level)
+      self.assertEqual(iterations, ['0', '10'], level)
       with open(paths.summary(run_dir)) as f:
         self.assertEqual(json.load(f)['level'], level)
 
