@@ -64,6 +64,9 @@ def load_data(desc: hparams.Desc, network, data_dir: Optional[str]):
   from lottery import seeds  # pylint: disable=g-import-not-at-top
   d = desc.dataset
   raw = registry.load_raw(d.dataset, data_dir)
+  if d.test_size > len(raw.y_test):  # a silent "all of them" would misstate the protocol
+    raise hparams.HparamsError(f'--test_size={d.test_size}: the {d.dataset} test split has '
+                               f'{len(raw.y_test):,} examples')
   test = slice(d.test_size or None)
   return pipeline.make_splits(raw.x_train, raw.y_train, raw.x_test[test], raw.y_test[test],
                               d.validation_size,

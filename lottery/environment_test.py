@@ -11,6 +11,7 @@ from unittest import mock
 from absl.testing import absltest
 import numpy as np
 
+from foundations import hparams
 from foundations import paths
 from foundations import save_restore
 from lottery import environment
@@ -52,6 +53,9 @@ class LoadDataTest(absltest.TestCase):
     np.testing.assert_array_equal(part.y_test, full.y_test[:1000])
     for name in ('x_train', 'y_train', 'x_val', 'y_val'):
       np.testing.assert_array_equal(getattr(part, name), getattr(full, name), name)
+    with self.assertRaisesWithLiteralMatch(
+        hparams.HparamsError, '--test_size=10001: the mnist test split has 10,000 examples'):
+      environment.load_data(desc.replace(test_size=10001), network, None)
 
 
 class WritableTest(absltest.TestCase):
