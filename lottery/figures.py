@@ -32,8 +32,9 @@ FIGURE3_PM = (100.0, 51.3, 21.1, 7.0, 3.6, 1.9)
 PAPER_TICKS = (100.0, 41.1, 16.9, 7.0, 2.9, 1.2)
 
 
-def _curve_label(pm: float, experiment: str) -> str:
-  return f'{pm:g}%' + (' reinit' if experiment == 'reinit' else '')
+def _curve_label(pm_text: str, experiment: str) -> str:
+  """'<pm_text>%', with ' reinit' for the reinit control's curve."""
+  return f'{pm_text}%' + (' reinit' if experiment == 'reinit' else '')
 
 
 def _requested_curves(pms: Sequence[float], reinit_pms: Sequence[float]):
@@ -45,7 +46,8 @@ def _requested_curves(pms: Sequence[float], reinit_pms: Sequence[float]):
 def missing_curves(rows: List[analysis.Row], pms: Sequence[float] = FIGURE3_PM,
                    reinit_pms: Sequence[float] = (51.3, 21.1)) -> List[str]:
   """The requested Figure-3 curves that `rows` lack, as 'Pm%' or 'Pm% reinit'."""
-  return [_curve_label(pm, experiment) for pm, experiment in _requested_curves(pms, reinit_pms)
+  return [_curve_label(f'{pm:g}', experiment)
+          for pm, experiment in _requested_curves(pms, reinit_pms)
           if analysis.find(rows, experiment, pm) is None]
 
 
@@ -74,8 +76,8 @@ def curves_figure(output_dir: str, rows: List[analysis.Row], path: str,
     iterations = runs[0].column('iteration')
     accuracy = np.mean([m.column('test_accuracy') for m in runs], axis=0) * 100
     keep = (iterations > 0) & (iterations <= last_iteration)
-    label = f'{row.percent_remaining:.1f}%' + (' reinit' if experiment == 'reinit' else '')
-    ax.plot(iterations[keep], accuracy[keep], style(experiment)[1], color=color, label=label)
+    ax.plot(iterations[keep], accuracy[keep], style(experiment)[1], color=color,
+            label=_curve_label(f'{row.percent_remaining:.1f}', experiment))
     later = accuracy[keep][iterations[keep] >= 0.1 * iterations[keep][-1]]
     lows.append(later.min())
     highs.append(later.max())

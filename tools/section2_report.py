@@ -34,14 +34,23 @@ def _stat(values, scale=1.0, digits=2) -> str:
   return analysis.Stat.of(values).fmt(scale, digits)
 
 
-def _earlier_than_level0(by_trial, level: int) -> str:
-  """Per trial, % earlier the early stop at `level` than the same trial's level 0, as
+def _versus_level0(by_trial, level: int, change, digits: int = 2) -> str:
+  """change(summary at `level`, summary at level 0) of each trial that has both, as
   mean [min, max]; '-' at level 0 or when no trial has both levels."""
-  earlier = [100 * (1 - levels[level]['early_stop_iteration'] /
-                    levels[0]['early_stop_iteration'])
-             for levels in by_trial.values()
-             if level in levels and levels.get(0, {}).get('early_stop_iteration')]
-  return _stat(earlier, digits=1) if level and earlier else '-'
+  values = [change(levels[level], levels[0]) for levels in by_trial.values()
+            if level in levels and 0 in levels]
+  return _stat(values, digits=digits) if level and values else '-'
+
+
+def _earlier_than_level0(by_trial, level: int) -> str:
+  """Per trial, % earlier the early stop at `level` than the same trial's level 0."""
+  return _versus_level0(by_trial, level, lambda at, base: 100 * (
+      1 - at['early_stop_iteration'] / base['early_stop_iteration']), digits=1)
+
+
+def _accuracy_gain(at: dict, base: dict) -> float:
+  """Test accuracy at early stop, in pp above the base summary's."""
+  return 100 * (at['test_accuracy_at_early_stop'] - base['test_accuracy_at_early_stop'])
 
 
 def normalization_table(root: str, trials=(1, 2, 3)) -> str:
@@ -64,14 +73,12 @@ def normalization_table(root: str, trials=(1, 2, 3)) -> str:
   for level in sorted({0, max(shared)} & shared):
     for label, by_trial in found.items():
       s = [levels[level] for levels in by_trial.values()]
-      gain = [100 * (lv[level]['test_accuracy_at_early_stop'] -
-                     lv[0]['test_accuracy_at_early_stop']) for lv in by_trial.values() if 0 in lv]
       lines.append(f'| {label} | {level} | {s[0]["percent_remaining"]:.1f} | {len(s)} | '
                    f'{_stat([x["early_stop_iteration"] for x in s], digits=0)} | '
                    f'{_stat([x["test_accuracy_at_early_stop"] for x in s], 100)} | '
                    f'{_stat([x["final_test_accuracy"] for x in s], 100)} | '
                    f'{_earlier_than_level0(by_trial, level)} | '
-                   f'{_stat(gain) if level and gain else "-"} |')
+                   f'{_versus_level0(by_trial, level, _accuracy_gain)} |')
   return '\n'.join(lines) + '\n'
 
 
