@@ -1,6 +1,6 @@
 """Sweep throughput: level-runs per hour on all cores against the same tasks in one process.
 
-  python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2] [--pairs=2]
+  python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2] [--pairs=2] [--plain]
 
 Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) --pairs
 times each way, in ABBA order so that a drift of the machine's speed weighs on
@@ -11,7 +11,10 @@ not a level-run). Prints both rates, their ratio, and the per-level-run
 overhead: wall time x cores / 8 minus steps x step time minus evaluations x
 evaluation time, with the step and evaluation times measured in this run
 (lottery.benchmark's worker). Also the mean level time alone and beside the
-other workers, which bounds what the cores can give.
+other workers, which bounds what the cores can give. --plain adds a third way,
+timed in the same order: --workers plain processes side by side, each running
+its share of the trials with no scheduler, which is what the sweep's own
+start-up and shutdown are measured against.
 """
 
 import os
@@ -32,18 +35,21 @@ from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-posit
 _ITERATIONS = flags.DEFINE_integer('iterations', 5000, 'Training iterations per level.')
 _WORKERS = flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Sweep workers.')
 _PAIRS = flags.DEFINE_integer('pairs', 2, 'Sweep/sequential pairs, run in ABBA order.')
-_SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the 8 level-runs '
-                                       'one after another into this directory and exit.')
+_PLAIN = flags.DEFINE_boolean('plain', False, 'Also time --workers plain processes side by side '
+                             '(no scheduler), each running its share of the trials.')
+_SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the level-runs of '
+                                       '--trials one after another into this directory and exit.')
+_TRIALS = flags.DEFINE_list('trials', ['1', '2'], 'Internal, with --sequential_into: the trials.')
 TASKS = 8
 
 
-def sequential(out: str, iterations: int) -> None:
-  """The 8 level-runs one after another in this process."""
+def sequential(out: str, iterations: int, trials=(1, 2)) -> None:
+  """The level-runs of `trials` (levels 0..3 each) one after another in this process."""
   from lottery import levels, networks, procedures, runner, sweep_plan  # pylint: disable=g-import-not-at-top
   runner.configure_tensorflow(1)
   network = networks.get('lenet300_100')
   base = network.presets(0.0)['paper'].replace(rounds=3, training_iterations=iterations)
-  for trial in (1, 2):
+  for trial in trials:
     desc = sweep_plan.trial_desc(base, trial)
     data = runner.load_data(desc, network, None)
     levels.run(procedures.get('lottery'), desc, data, network, out, show_progress=False)
@@ -85,25 +91,39 @@ def _run(kind: str, out: str, iterations: int, workers: int):
                    '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
                    f'--workers={workers}', f'--output_dir={out}', '--progress=false',
                    '--noanalyze'])
+  elif kind == 'plain':  # one process per worker, trials dealt out, all started at once
+    shares = [[t for t in (1, 2) if (t - 1) % workers == w] for w in range(workers)]
+    start = time.time()
+    procs = [subprocess.Popen(_sequential_command(out, iterations, share),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for share in shares if share]
+    for proc in procs:
+      if proc.wait() != 0:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, stderr=proc.stderr.read())
+    wall = time.time() - start
   else:
-    wall = _timed([sys.executable, '-m', 'lottery.sweep_benchmark', f'--iterations={iterations}',
-                   f'--sequential_into={out}'])
+    wall = _timed(_sequential_command(out, iterations, (1, 2)))
   return wall, _mean_level_seconds(out)
+
+
+def _sequential_command(out: str, iterations: int, trials) -> list:
+  return [sys.executable, '-m', 'lottery.sweep_benchmark', f'--iterations={iterations}',
+          f'--sequential_into={out}', f'--trials={",".join(map(str, trials))}']
 
 
 def main(argv):
   del argv
   iterations, workers = _ITERATIONS.value, _WORKERS.value
   if _SEQUENTIAL_INTO.value:  # the parent times this whole command
-    sequential(_SEQUENTIAL_INTO.value, iterations)
+    sequential(_SEQUENTIAL_INTO.value, iterations, [int(t) for t in _TRIALS.value])
     return 0
   compute = _compute_seconds(iterations)
   # ABBA order (sweep, sequential, sequential, sweep, ...): a drift in the machine's speed
   # weighs on both sides alike.
-  order = [k for i in range(_PAIRS.value)
-           for k in (('sweep', 'sequential') if i % 2 == 0 else ('sequential', 'sweep'))]
-  walls = {'sweep': [], 'sequential': []}
-  levels = {'sweep': [], 'sequential': []}
+  kinds = ('sweep', 'sequential') + (('plain',) if _PLAIN.value else ())
+  order = [k for i in range(_PAIRS.value) for k in (kinds if i % 2 == 0 else kinds[::-1])]
+  walls = {k: [] for k in kinds}
+  levels = {k: [] for k in kinds}
   with tempfile.TemporaryDirectory() as root:
     for i, kind in enumerate(order):
       wall, level = _run(kind, os.path.join(root, f'{kind}{i}'), iterations, workers)
@@ -112,15 +132,20 @@ def main(argv):
       print(f'{kind:<10} #{len(walls[kind])}: {wall:6.1f} s, a level {level:.1f} s', flush=True)
   compute = (compute + _compute_seconds(iterations)) / 2
   seq, swept = sum(walls['sequential']), sum(walls['sweep'])
-  for label, wall, cores in (('sequential, 1 process', seq, 1),
-                             (f'sweep, {workers} workers', swept, workers)):
-    runs = len(walls['sweep'])
+  runs = len(walls['sweep'])
+  rows = [('sequential, 1 process', seq, 1), (f'sweep, {workers} workers', swept, workers)]
+  if 'plain' in walls:
+    rows.append((f'{workers} plain processes', sum(walls['plain']), workers))
+  for label, wall, cores in rows:
     print(f'{label:<22} {wall / runs:7.1f} s  {TASKS * runs / wall * 3600:7.1f} level-runs/h  '
           f'overhead {wall / runs * cores / TASKS - compute:5.1f} s per level-run')
   alone = sum(levels['sequential']) / len(levels['sequential'])
   beside = sum(levels['sweep']) / len(levels['sweep'])
   print(f'speed-up {seq / swept:.2f}x (commands from launch to exit, {len(order)} runs in ABBA '
         f'order)')
+  if 'plain' in walls:
+    print(f'without a scheduler (plain processes): {seq / sum(walls["plain"]):.2f}x; the sweep '
+          f'takes {(swept - sum(walls["plain"])) / runs:.1f} s longer per run of {TASKS} tasks')
   print(f'a level\'s training and evaluation (summary wall_seconds): {alone:.1f} s alone, '
         f'{beside:.1f} s beside the other workers; so {workers} cores give at most '
         f'{workers * alone / beside:.2f}x')
