@@ -103,8 +103,7 @@ def _init_ray(args):
     ray.init(address=args.ray_address, **common)
   else:
     # The workers Ray starts with the node import TensorFlow while ray.init() still waits for it.
-    # No metrics collection: without ray[default] nothing reads them, and the raylet would
-    # otherwise wait ~1 s, idle, for a metrics agent before starting the workers.
+    # No metrics collection: without ray[default] installed nothing reads them.
     ray.init(address='local', num_cpus=args.workers, num_gpus=0 if not args.gpus_per_task
              else None, _system_config=dict(preload_python_modules=['lottery.sweep_preload'],
                                             enable_metrics_collection=False),
