@@ -102,7 +102,7 @@ def _init_ray(args):
   if args.ray_address:
     ray.init(address=args.ray_address, **common)
   else:
-    # The workers Ray starts with the node import TensorFlow while ray.init() still waits for it.
+    # The workers Ray starts as this driver joins import TensorFlow before any task arrives.
     # No metrics collection: without ray[default] installed nothing reads them.
     ray.init(address='local', num_cpus=args.workers, num_gpus=0 if not args.gpus_per_task
              else None, _system_config=dict(preload_python_modules=['lottery.sweep_preload'],

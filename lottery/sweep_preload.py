@@ -1,8 +1,8 @@
 """Imported by each embedded Ray worker as it starts (Ray's preload_python_modules).
 
-Ray starts its workers while ray.init() is still bringing the node up, so
-starting TensorFlow (single-threaded, deterministic, as every sweep task runs)
-and importing the level loop here takes that start-up off the first task.
+Ray starts its workers as the driver joins the node, at the end of ray.init(),
+so starting TensorFlow (single-threaded, deterministic, as every sweep task
+runs) and importing the level loop here takes that start-up off the first task.
 """
 
 from lottery import sweep_worker
