@@ -39,11 +39,13 @@ _PLAIN = flags.DEFINE_boolean('plain', False, 'Also time --workers plain process
                              '(no scheduler), each running its share of the trials.')
 _SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the level-runs of '
                                        '--trials one after another into this directory and exit.')
-_TRIALS = flags.DEFINE_list('trials', ['1', '2'], 'Internal, with --sequential_into: the trials.')
-TASKS = 8
+TRIALS = (1, 2)  # each runs lottery levels 0..3
+TASKS = 4 * len(TRIALS)
+_TRIALS = flags.DEFINE_list('trials', [str(t) for t in TRIALS],
+                            'Internal, with --sequential_into: the trials.')
 
 
-def sequential(out: str, iterations: int, trials=(1, 2)) -> None:
+def sequential(out: str, iterations: int, trials=TRIALS) -> None:
   """The level-runs of `trials` (levels 0..3 each) one after another in this process."""
   from lottery import levels, networks, procedures, runner, sweep_plan  # pylint: disable=g-import-not-at-top
   runner.configure_tensorflow(1)
@@ -92,17 +94,19 @@ def _run(kind: str, out: str, iterations: int, workers: int):
                    f'--workers={workers}', f'--output_dir={out}', '--progress=false',
                    '--noanalyze'])
   elif kind == 'plain':  # one process per worker, trials dealt out, all started at once
-    shares = [[t for t in (1, 2) if (t - 1) % workers == w] for w in range(workers)]
+    shares = [TRIALS[w::workers] for w in range(workers)]
+    errors = [tempfile.TemporaryFile() for _ in shares]  # files, not pipes: nothing can block
     start = time.time()
     procs = [subprocess.Popen(_sequential_command(out, iterations, share),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-             for share in shares if share]
-    for proc in procs:
+                              stdout=subprocess.DEVNULL, stderr=err)
+             for share, err in zip(shares, errors) if share]
+    for proc, err in zip(procs, errors):
       if proc.wait() != 0:
-        raise subprocess.CalledProcessError(proc.returncode, proc.args, stderr=proc.stderr.read())
+        err.seek(0)
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, stderr=err.read())
     wall = time.time() - start
   else:
-    wall = _timed(_sequential_command(out, iterations, (1, 2)))
+    wall = _timed(_sequential_command(out, iterations, TRIALS))
   return wall, _mean_level_seconds(out)
 
 
