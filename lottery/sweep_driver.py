@@ -6,6 +6,7 @@ come back as bytes and are written atomically, summary.json last, so a killed
 driver leaves every level either finished or absent.
 """
 
+import contextlib
 import csv
 import io
 import os
@@ -102,13 +103,47 @@ def _init_ray(args):
   if args.ray_address:
     ray.init(address=args.ray_address, **common)
   else:
-    # The workers Ray starts as this driver joins import TensorFlow before any task arrives.
+    # The workers the raylet starts import TensorFlow before any task arrives.
     # No metrics collection: without ray[default] installed nothing reads them.
-    ray.init(address='local', num_cpus=args.workers, num_gpus=0 if not args.gpus_per_task
-             else None, _system_config=dict(preload_python_modules=['lottery.sweep_preload'],
-                                            enable_metrics_collection=False),
-             **common)
+    with _without_idle_services(ray):
+      ray.init(address='local', num_cpus=args.workers, num_gpus=0 if not args.gpus_per_task
+               else None, _system_config=dict(preload_python_modules=['lottery.sweep_preload'],
+                                              enable_metrics_collection=False),
+               **common)
   return ray
+
+
+# Head-node services an embedded, fixed-size, dashboard-less node never uses: the autoscaler
+# monitor (nothing to scale), the log monitor (log_to_driver=False) and the API server. The
+# last is on the start-up path: ray.init waits for it (0.8 s) before it starts the raylet, and
+# the three Python processes importing Ray take ~1.9 s of CPU beside the raylet's agents.
+_IDLE_SERVICES = ('start_monitor', 'start_log_monitor', 'start_api_server')
+
+
+@contextlib.contextmanager
+def _without_idle_services(ray):
+  """Inside: an embedded ray.init starts no monitor, log monitor or API server.
+
+  These are private methods of the pinned Ray (requirements.txt); if a Ray lacks
+  any of them, the node starts as Ray ships it.
+  """
+  node_class = getattr(getattr(getattr(ray, '_private', None), 'node', None), 'Node', None)
+  saved = {name: getattr(node_class, name, None) for name in _IDLE_SERVICES}
+  if None in saved.values():
+    yield
+    return
+
+  def no_api_server(self, **unused):
+    self._webui_url = None  # pylint: disable=protected-access  (what Ray reads for the URL)
+
+  for name in _IDLE_SERVICES:
+    setattr(node_class, name, no_api_server if name == 'start_api_server' else
+            lambda self: None)
+  try:
+    yield
+  finally:
+    for name, method in saved.items():
+      setattr(node_class, name, method)
 
 
 def _shutdown_ray(ray) -> None:
