@@ -42,19 +42,31 @@ def _is_py_test_call(node):
     return name == "py_test" or name.endswith("_py_test")
 
 
-def _string_list(node):
+def _string_list(node, constants=None):
     """Returns the strings in a list literal (`[...] + [...]` too), else None.
 
+    A name is looked up in `constants` (the BUILD file's top-level `NAME = [...]`).
     None means "not statically known" (e.g. glob()), which the caller treats
     as covering nothing rather than guessing.
     """
+    constants = constants or {}
+    if isinstance(node, ast.Name) and node.id in constants:
+        return _string_list(constants[node.id])
     if isinstance(node, (ast.List, ast.Tuple)):
         return [e.value for e in node.elts
                 if isinstance(e, ast.Constant) and isinstance(e.value, str)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _string_list(node.left), _string_list(node.right)
+        left = _string_list(node.left, constants)
+        right = _string_list(node.right, constants)
         return (left or []) + (right or [])
     return None
+
+
+def _top_level_lists(tree):
+    """{NAME: value node} of the BUILD file's top-level `NAME = [...]` assignments."""
+    return {node.targets[0].id: node.value for node in tree.body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)}
 
 
 def _label_file_name(label):
@@ -74,6 +86,7 @@ def parse_py_tests(build_text):
     except SyntaxError:
         return _parse_py_tests_by_regex(build_text)
     rules = []
+    constants = _top_level_lists(tree)
     for node in ast.walk(tree):
         if not _is_py_test_call(node):
             continue
@@ -84,7 +97,7 @@ def parse_py_tests(build_text):
             continue
         if "srcs" in kwargs:
             srcs = [_label_file_name(s) for s in
-                    (_string_list(kwargs["srcs"]) or [])]
+                    (_string_list(kwargs["srcs"], constants) or [])]
         else:
             srcs = None
         rules.append((name_node.value, srcs))
@@ -115,21 +128,32 @@ def _parse_py_tests_by_regex(build_text):
 
 
 def glob_test_patterns(build_text):
-    """Patterns of `[py_test(...) for x in glob([patterns])]` comprehensions in a BUILD file."""
+    """Patterns of `[py_test(...) for x in glob([patterns])]` comprehensions and of
+    `py_test(srcs = glob([patterns]) + ...)` rules in a BUILD file."""
     try:
         tree = ast.parse(build_text)
     except SyntaxError:
         return []
     patterns = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.ListComp) and _is_py_test_call(node.elt)):
-            continue
-        for gen in node.generators:
-            it = gen.iter
-            if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-                    and it.func.id == "glob" and it.args):
-                patterns.extend(_string_list(it.args[0]) or [])
+        if isinstance(node, ast.ListComp) and _is_py_test_call(node.elt):
+            for gen in node.generators:
+                patterns.extend(_glob_patterns(gen.iter))
+        elif _is_py_test_call(node):  # one target for many files: srcs = glob([...]) + [...]
+            for kw in node.keywords:
+                if kw.arg == "srcs":
+                    patterns.extend(_glob_patterns(kw.value))
     return patterns
+
+
+def _glob_patterns(node):
+    """The include patterns of the glob() calls in an expression (glob([...]) + [...])."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _glob_patterns(node.left) + _glob_patterns(node.right)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "glob" and node.args):
+        return _string_list(node.args[0]) or []
+    return []
 
 
 def covered_test_files(build_text, dir_files=()):

@@ -83,6 +83,24 @@ class FindUncoveredTest(absltest.TestCase):
         self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),
                          ["pkg/b_test.py"])
 
+    def test_one_target_with_globbed_srcs_covers_matching_files_only(self):
+        _write(self.root, "pkg/BUILD",
+               'py_test(name = "tests", main = "//tools:package_suite.py",\n'
+               '        srcs = ["//tools:package_suite.py"] + glob(["a*_test.py"]))\n')
+        for name in ("a_test.py", "ab_test.py", "b_test.py"):
+            _write(self.root, "pkg/" + name)
+        self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),
+                         ["pkg/b_test.py"])
+
+    def test_srcs_from_a_named_list_cover_its_files(self):
+        _write(self.root, "pkg/BUILD",
+               'SHARED = ["a_test.py", "b_test.py"]\n'
+               'py_test(name = "tests", srcs = ["//tools:package_suite.py"] + SHARED)\n')
+        for name in ("a_test.py", "b_test.py", "c_test.py"):
+            _write(self.root, "pkg/" + name)
+        self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),
+                         ["pkg/c_test.py"])
+
     def test_directory_without_build_file(self):
         _write(self.root, "a/b/deep_test.py")
         _write(self.root, "top_test.py")
