@@ -193,7 +193,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   Args:
     procedure: a registered procedure.
     desc: the run's description (for controls: the lottery run's).
-    data: datasets.pipeline.DataSplits.
+    data: datasets.pipeline.DataSplits, or a function returning them, called (once) only if
+      a level has to run; it is the place to start TensorFlow (see lottery.runner).
     network: a lottery.networks.Network.
     output_dir: root of the results.
     levels: levels to run (default: the procedure's default levels).
@@ -208,11 +209,18 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   if levels is None:
     levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
   store = ctx.stores['self']
+  trainer = []  # made when a level must run: rerunning finished levels starts no TensorFlow
+
+  def ready():
+    if not trainer:
+      trainer.append(make_train_level(run_desc, data() if callable(data) else data, network,
+                                      show_progress, save_rewind_point=procedure.name == 'lottery'
+                                      and desc.pruning.rewind_iteration > 0))
+    return trainer[0]
+
   summaries = experiment.experiment(
-      levels, store, lambda level: procedure.start(ctx, level),
-      make_train_level(run_desc, data, network, show_progress,
-                       save_rewind_point=procedure.name == 'lottery'
-                       and desc.pruning.rewind_iteration > 0),
+      levels, store, lambda level: (ready(), procedure.start(ctx, level))[1],
+      lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
   save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
                          reporting.table(summaries))

@@ -11,6 +11,7 @@ from foundations import paths
 from foundations import pruning
 from foundations import save_restore
 from lottery import levels
+from lottery import procedures
 from lottery import testing_util
 
 SHAPES, PERCENTS, DESC = testing_util.SHAPES, testing_util.PERCENTS, testing_util.DESC
@@ -126,6 +127,24 @@ class LotteryLevelsTest(tf.test.TestCase):
     self.assertEqual(open(final, 'rb').read(), before)
     self.assertEqual(pruning.remaining_counts(load(out, 4, 'masks'))['layer2'],
                      pruning.expected_remaining(32, 10.0, 4))
+
+  def test_data_given_as_a_function_is_loaded_only_when_a_level_must_run(self):
+    out = testing_util.copy_of_shared_run()
+    calls = []
+
+    def data():  # what the runner passes: it starts TensorFlow and loads the dataset
+      calls.append(1)
+      return testing_util.tiny_splits()
+
+    run = lambda desc: levels.run(procedures.get('lottery'), desc, data,
+                                  testing_util.tiny_network(), out, show_progress=False)
+    self.assertLen(run(DESC), 4)  # levels 0..3, all finished earlier
+    self.assertEqual(calls, [])
+    self.assertLen(run(DESC.replace(rounds=5)), 6)  # levels 4 and 5 train: one load
+    self.assertEqual(calls, [1])
+    np.testing.assert_array_equal(load(out, 4, 'masks')['layer2'],
+                                  load(testing_util.shared_run(), 3, 'masks')['layer2'] *
+                                  load(out, 4, 'masks')['layer2'])  # pruned from level 3's mask
 
   def test_corrupt_finished_level_gives_error_naming_file(self):
     out = testing_util.copy_of_shared_run()

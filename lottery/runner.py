@@ -242,9 +242,11 @@ def execute(inv: Invocation) -> int:
   print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
   print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
         flush=True)
-  configure_tensorflow(inv.threads, inv.verbosity)
   network = networks.get(desc.model.network)
-  data = load_data(desc, network, inv.data_dir)
+
+  def data():  # called once a level has to run: a rerun of finished levels starts no TensorFlow
+    configure_tensorflow(inv.threads, inv.verbosity)
+    return load_data(desc, network, inv.data_dir)
 
   def on_level(level, summary, resumed):
     del level

@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -18,6 +19,16 @@ TINY = ['--rounds=2', '--training_iterations=600', '--eval_every=200', '--progre
 
 def run(*args):
   return runner_testing.run(MODULE, *args)
+
+
+# The runner's main in-process, then whether it imported TensorFlow.
+RERUN = """
+import sys
+from lottery import runner
+code = runner.main_train(['prog', *sys.argv[1:]], ['lenet300_100'], 'mnist_fc.runners.train')
+print('tensorflow imported:', 'tensorflow' in sys.modules)
+sys.exit(code)
+"""
 
 
 class RunnerFlagsTest(absltest.TestCase):
@@ -88,6 +99,14 @@ class RunnerResumeTest(absltest.TestCase):
     for key, arrays in expected.items():
       for name, array in arrays.items():
         np.testing.assert_array_equal(got[key][name], array, err_msg=str((key, name)))
+
+    # Once every level is finished, a rerun prints the table and never starts TensorFlow.
+    again = subprocess.run([sys.executable, '-c', RERUN, *TINY, f'--output_dir={interrupted}'],
+                           cwd=runner_testing.REPO, env=runner_testing.env(), capture_output=True,
+                           text=True, check=False)
+    self.assertEqual(again.returncode, 0, again.stderr)
+    self.assertEqual(again.stdout.count('(finished earlier, kept)'), 3)
+    self.assertTrue(again.stdout.endswith('tensorflow imported: False\n'), again.stdout)
 
     # A corrupted finished level: one error line naming the file; nothing rewritten.
     masks_file = paths.masks(paths.run(interrupted, 1, 1, 'lottery'))
