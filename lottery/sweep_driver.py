@@ -151,7 +151,8 @@ def _shutdown_ray(ray) -> None:
 
   ray.shutdown() stops the node's processes one at a time: SIGTERM, then up to
   1 s before SIGKILL. The autoscaler monitor (idle on a fixed local node) takes
-  that whole second; it is sent the SIGKILL at once. A joined cluster is left
+  that whole second; it is sent the SIGKILL at once (there is one only when
+  _without_idle_services could not leave it out). A joined cluster is left
   alone (shutdown only disconnects from it).
   """
   node = getattr(getattr(ray, '_private', None), 'worker', None)
