@@ -10,7 +10,9 @@ A test file `foo_test.py` counts as covered when
   * a py_test named `foo_test` has no `srcs` (so Bazel's default applies), or
   * a list comprehension makes a py_test per file of `glob([...])` (e.g.
     `[py_test(name = t[:-3], srcs = [t]) for t in glob(["*_test.py"])]`) and
-    the file matches one of the glob's patterns.
+    the file matches one of the glob's patterns, or
+  * a py_test (or a macro named *_py_test, e.g. package_py_test) lists it in
+    `srcs`, directly, through a top-level `NAME = [...]`, or by `glob([...])`.
 
 Usage: python -m tools.check_bazel_targets [--root=DIR]
 """

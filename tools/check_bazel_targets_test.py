@@ -85,8 +85,8 @@ class FindUncoveredTest(absltest.TestCase):
 
     def test_one_target_with_globbed_srcs_covers_matching_files_only(self):
         _write(self.root, "pkg/BUILD",
-               'py_test(name = "tests", main = "//tools:package_suite.py",\n'
-               '        srcs = ["//tools:package_suite.py"] + glob(["a*_test.py"]))\n')
+               'load("//tools:package_suite.bzl", "package_py_test")\n'
+               'package_py_test(name = "tests", srcs = glob(["a*_test.py"]))\n')
         for name in ("a_test.py", "ab_test.py", "b_test.py"):
             _write(self.root, "pkg/" + name)
         self.assertEqual(check_bazel_targets.find_uncovered_tests(self.root),

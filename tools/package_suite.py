@@ -3,19 +3,14 @@
 Every py_test target is a process of its own, so each pays TensorFlow's import
 (about 4 s on a 2-core machine) and builds its own fixtures (the tiny lottery
 run of lottery.testing_util, the MNIST cache). Test files that share those run
-faster as one target. In a BUILD file:
+faster as one target. In a BUILD file (tools/package_suite.bzl makes the rule):
 
-  py_test(
-      name = "tests",
-      srcs = ["//tools:package_suite.py"] + TESTS,
-      main = "//tools:package_suite.py",
-      args = [package_name().replace("/", ".") + "." + t[:-3] for t in TESTS],
-      deps = [...],
-  )
+  load("//tools:package_suite.bzl", "package_py_test")
+  package_py_test(name = "tests", size = "medium", srcs = glob(["*_test.py"]), deps = [...])
 
 The arguments are the test modules' dotted names. Their TestCase classes (those
 defined in the module itself, not imported into it) run under absltest, which
-writes Bazel's XML report and honours --test_filter.
+writes Bazel's XML report.
 """
 
 import importlib
