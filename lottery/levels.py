@@ -219,6 +219,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     return trainer[0]
 
   summaries = experiment.experiment(
+      # ready() first: a procedure may draw weights with TensorFlow, which must be set up by then.
       levels, store, lambda level: (ready(), procedure.start(ctx, level))[1],
       lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
