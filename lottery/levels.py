@@ -218,10 +218,12 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
                                       and desc.pruning.rewind_iteration > 0))
     return trainer[0]
 
+  def start(level):
+    ready()  # first: a procedure may draw weights with TensorFlow, which must be set up by then
+    return procedure.start(ctx, level)
+
   summaries = experiment.experiment(
-      # ready() first: a procedure may draw weights with TensorFlow, which must be set up by then.
-      levels, store, lambda level: (ready(), procedure.start(ctx, level))[1],
-      lambda *args: ready()(*args),
+      levels, store, start, lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
   save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
                          reporting.table(summaries))
