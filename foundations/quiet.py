@@ -12,10 +12,13 @@ import contextlib
 import os
 import sys
 import tempfile
+from typing import Tuple
 
 
 @contextlib.contextmanager
-def _captured_fd2(show: bool):
+def _captured_fd2(show: bool, drop: Tuple[str, ...] = ()):
+  """Inside: fd 2 goes to a buffer, replayed if `show` or the block fails; lines containing
+  any of `drop` are never replayed."""
   sys.stderr.flush()
   saved = os.dup(2)
   with tempfile.TemporaryFile() as buffer:
@@ -32,7 +35,8 @@ def _captured_fd2(show: bool):
       os.close(saved)
       if show or failed:
         buffer.seek(0)
-        sys.stderr.write(buffer.read().decode('utf-8', 'replace'))
+        lines = buffer.read().decode('utf-8', 'replace').splitlines(keepends=True)
+        sys.stderr.write(''.join(l for l in lines if not any(d in l for d in drop)))
         sys.stderr.flush()
 
 
@@ -48,3 +52,8 @@ def silenced(show: bool = False):
   """A context in which C++ lines on fd 2 (TFLite converter and interpreter chatter) are kept
   back, and replayed only if `show` or the block fails."""
   return _captured_fd2(show)
+
+
+def without_lines(drop: Tuple[str, ...]):
+  """A context in which fd 2 is shown as usual except lines containing any of `drop`."""
+  return _captured_fd2(True, drop)

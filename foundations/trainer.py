@@ -18,6 +18,8 @@ import tensorflow as tf
 import tf_keras as keras
 
 from foundations import masked_layers
+from foundations import quiet
+from foundations import xla_cache
 from foundations.hparams import CURVE_ITERATIONS, TrainingHparams
 from foundations.metrics import Metrics
 
@@ -139,12 +141,19 @@ class CompiledTraining:
       return loss_sum / tf.cast(steps, tf.float32), correct / seen
 
     self._run_steps = run_steps
+    self._quiet_load = jit_compile and xla_cache.active()
+    self._shapes_run = set()  # step counts already compiled (or loaded) in this process
     self.evaluate = make_evaluate(model, eval_batch_size)
 
   def train_chunk(self, indices: np.ndarray, x_all: tf.Tensor, y_all: tf.Tensor):
     """One optimizer step per row of indices [steps, batch] (rows of x_all, y_all); returns
     (mean loss, accuracy) over the chunk as scalar tensors."""
-    return self._run_steps(tf.constant(indices, tf.int64), x_all, y_all)
+    indices = tf.constant(indices, tf.int64)
+    if not self._quiet_load or indices.shape[0] in self._shapes_run:
+      return self._run_steps(indices, x_all, y_all)
+    self._shapes_run.add(indices.shape[0])
+    with quiet.without_lines(xla_cache.LOAD_NOISE):  # a new shape: XLA compiles or loads it
+      return self._run_steps(indices, x_all, y_all)
 
   def reset(self) -> None:
     """The optimizer as freshly built: iteration count and every slot (Adam's m, v) zero."""
@@ -232,4 +241,5 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     if iteration == next_eval:
       record(iteration, loss_sum / since_eval, correct_sum / since_eval)
       loss_sum, correct_sum, since_eval = 0.0, 0.0, 0
+  xla_cache.publish()  # what this level compiled, for the next process
   return metrics
