@@ -142,16 +142,17 @@ class CompiledTraining:
 
     self._run_steps = run_steps
     self._quiet_load = jit_compile and xla_cache.active()
-    self._shapes_run = set()  # step counts already compiled (or loaded) in this process
+    self._shapes_run = set()  # (steps, training-set shape) already compiled or loaded here
     self.evaluate = make_evaluate(model, eval_batch_size)
 
   def train_chunk(self, indices: np.ndarray, x_all: tf.Tensor, y_all: tf.Tensor):
     """One optimizer step per row of indices [steps, batch] (rows of x_all, y_all); returns
     (mean loss, accuracy) over the chunk as scalar tensors."""
     indices = tf.constant(indices, tf.int64)
-    if not self._quiet_load or indices.shape[0] in self._shapes_run:
+    shapes = (indices.shape[0], tuple(x_all.shape))
+    if not self._quiet_load or shapes in self._shapes_run:
       return self._run_steps(indices, x_all, y_all)
-    self._shapes_run.add(indices.shape[0])
+    self._shapes_run.add(shapes)
     with quiet.without_lines(xla_cache.LOAD_NOISE):  # a new shape: XLA compiles or loads it
       return self._run_steps(indices, x_all, y_all)
 
