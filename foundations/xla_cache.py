@@ -81,10 +81,10 @@ def enable(root: Optional[str] = None) -> Optional[str]:
   TensorFlow already imported (it has read its flags), a persistent cache already set in
   TF_XLA_FLAGS, or a cache directory that cannot be written.
   """
-  root = root or default_root()
-  flags = os.environ.get('TF_XLA_FLAGS', '')
   if _ACTIVE:
     return _ACTIVE[0]
+  root = root or default_root()
+  flags = os.environ.get('TF_XLA_FLAGS', '')
   if root is None or 'tensorflow' in sys.modules or FLAG in flags:
     return None
   shared = os.path.join(root, machine_key())

@@ -1,6 +1,7 @@
 """The XLA cache: a second process loads what the first compiled, with the same numbers."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,13 +33,13 @@ print('published', xla_cache.publish())
 '''
 
 
-def _python(code, env_updates, check=True):
+def _python(code, env_updates):
   env = dict(os.environ, PYTHONPATH=REPO, TF_CPP_MIN_LOG_LEVEL='0')
   env.pop('TF_XLA_FLAGS', None)
   env.pop(xla_cache.ENV, None)
   env.update(env_updates)
   return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env,
-                        check=check, timeout=300)
+                        check=True, timeout=300)
 
 
 def _value(stdout, key):
@@ -103,7 +104,7 @@ class HousekeepingTest(unittest.TestCase):
   def setUp(self):
     super().setUp()
     self.shared = tempfile.mkdtemp()
-    self.addCleanup(lambda: __import__('shutil').rmtree(self.shared))
+    self.addCleanup(shutil.rmtree, self.shared)
 
   def test_publish_moves_only_new_entries_whole(self):
     private = os.path.join(self.shared, f'.process-{os.getpid()}-x')

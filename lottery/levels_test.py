@@ -1,5 +1,6 @@
 """Running a procedure's levels on a tiny generated problem: files, counts, reset, resume."""
 
+import logging
 import os
 
 os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
@@ -165,7 +166,7 @@ class RowWriterTest(tf.test.TestCase):
 
   def test_a_writer_per_level_for_many_levels_warns_of_no_retracing(self):
     records = []
-    handler = __import__('logging').Handler()
+    handler = logging.Handler()
     handler.emit = records.append
     tf.get_logger().addHandler(handler)
     self.addCleanup(tf.get_logger().removeHandler, handler)
