@@ -9,6 +9,7 @@ net is built with the run's model seed, set to the procedure's start, trained
 with the level's data order, and measured.
 """
 
+import functools
 import gc
 import json
 import os
@@ -225,14 +226,12 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   if levels is None:
     levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
   store = ctx.stores['self']
-  trainer = []  # made when a level must run: rerunning finished levels starts no TensorFlow
 
-  def ready():
-    if not trainer:
-      trainer.append(make_train_level(run_desc, data() if callable(data) else data, network,
-                                      show_progress, save_rewind_point=procedure.name == 'lottery'
-                                      and desc.pruning.rewind_iteration > 0))
-    return trainer[0]
+  @functools.lru_cache(maxsize=None)
+  def ready():  # made when a level must run: rerunning finished levels starts no TensorFlow
+    return make_train_level(run_desc, data() if callable(data) else data, network, show_progress,
+                            save_rewind_point=procedure.name == 'lottery'
+                            and desc.pruning.rewind_iteration > 0)
 
   def start(level):
     ready()  # first: a procedure may draw weights with TensorFlow, which must be set up by then
