@@ -15,8 +15,8 @@ from foundations import hparams
 from foundations import paths
 from foundations import save_restore
 from lottery import environment
-from lottery import runner
-from lottery import runner_testing
+from lottery import train_command
+from lottery.testing import subprocess_run
 
 LENET = ['lenet300_100']
 TINY = ['--rounds=1', '--training_iterations=200', '--eval_every=100', '--progress=false']
@@ -36,7 +36,7 @@ def refuse_writes_under(root):
 def main(*args):
   err = io.StringIO()
   with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-    code = runner.main_train(['prog', *args], LENET, 'test')
+    code = train_command.main_train(['prog', *args], LENET, 'test')
   return code, err.getvalue()
 
 
@@ -88,7 +88,7 @@ DISK_FULL = """
 import errno, sys
 from unittest import mock
 from foundations import paths, save_restore
-from lottery import runner
+from lottery import train_command
 out, full = sys.argv[1], sys.argv[2] == 'full'
 real = save_restore._atomic_write
 level1 = paths.run(out, 1, 1, 'lottery')
@@ -99,7 +99,7 @@ def full_at_level1(path, write_fn, suffix):
   return real(path, write_fn, suffix)
 
 with mock.patch.object(save_restore, '_atomic_write', full_at_level1):
-  sys.exit(runner.main_train(['prog', *sys.argv[3:], f'--output_dir={out}'], ['lenet300_100'], 't'))
+  sys.exit(train_command.main_train(['prog', *sys.argv[3:], f'--output_dir={out}'], ['lenet300_100'], 't'))
 """
 
 
@@ -107,7 +107,7 @@ class DiskFullTest(absltest.TestCase):
 
   def run_tiny(self, out, disk):
     return subprocess.run([sys.executable, '-c', DISK_FULL, out, disk, *TINY],
-                          cwd=runner_testing.REPO, env=runner_testing.env(), capture_output=True,
+                          cwd=subprocess_run.REPO, env=subprocess_run.env(), capture_output=True,
                           text=True, timeout=600, check=False)
 
   def test_disk_full_mid_run_is_one_line_and_the_run_resumes(self):
@@ -115,7 +115,7 @@ class DiskFullTest(absltest.TestCase):
     level1 = paths.run(out, 1, 1, 'lottery')
     result = self.run_tiny(out, 'full')
     self.assertEqual(result.returncode, 1, result.stderr)
-    self.assertEqual(runner_testing.error_lines(result.stderr), [
+    self.assertEqual(subprocess_run.error_lines(result.stderr), [
         f'error: {paths.initial(level1)}: No space left on device; finished levels are kept: '
         'fix this and rerun the same command to resume'])
     self.assertNotIn('Traceback', result.stderr)

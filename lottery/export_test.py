@@ -14,7 +14,7 @@ import tf_keras as keras
 from foundations import masked_layers
 from foundations import paths
 from lottery import export
-from lottery import testing_util
+from lottery.testing import tiny_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -24,21 +24,21 @@ class ExportTest(tf.test.TestCase):
   @classmethod
   def setUpClass(cls):
     super().setUpClass()
-    cls.out = testing_util.copy_of_shared_run()
+    cls.out = tiny_run.copy_of_shared_run()
     cls.info = export.export(cls.out, 1, 3, latency_examples=50,
-                             network=testing_util.tiny_network(), data=testing_util.tiny_splits())
+                             network=tiny_run.tiny_network(), data=tiny_run.tiny_splits())
     cls.export_dir = paths.run(cls.out, 1, 3, 'lottery') + '/export'
 
   def test_saved_model_computes_what_the_masked_model_computes(self):
     run_dir = paths.run(self.out, 1, 3, 'lottery')
-    desc = export.runner.load_source_desc(self.out, 1, 'lottery')
-    masked = export.rebuild(desc, testing_util.tiny_network(), run_dir)
+    desc = export.train_command.load_source_desc(self.out, 1, 'lottery')
+    masked = export.rebuild(desc, tiny_run.tiny_network(), run_dir)
     loaded = keras.models.load_model(os.path.join(self.export_dir, 'saved_model'))
     self.assertEmpty(masked_layers.masked_layers(loaded))  # stock layers only
-    x = testing_util.tiny_splits().x_test[:100]
+    x = tiny_run.tiny_splits().x_test[:100]
     np.testing.assert_allclose(loaded(x).numpy(), masked(x).numpy(), rtol=0, atol=1e-6)
     # The zeros are in the exported kernels themselves.
-    masks = testing_util.load(self.out, 3, 'lottery', 'masks')
+    masks = tiny_run.load(self.out, 3, 'lottery', 'masks')
     for name, mask in masks.items():
       kernel = loaded.get_layer(name).kernel.numpy()
       self.assertEqual(np.count_nonzero(kernel), int(mask.sum()))
@@ -56,7 +56,7 @@ class ExportTest(tf.test.TestCase):
       self.assertEqual(json.load(f)['tflite_dense']['bytes'], self.info['tflite_dense']['bytes'])
 
   def test_a_level_without_trained_biases_is_one_error_line(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     biases = paths.final_biases(paths.run(out, 1, 2, 'lottery'))
     os.remove(biases)
     proc = subprocess.run([sys.executable, '-m', 'lottery.export', f'--output_dir={out}',
@@ -68,9 +68,9 @@ class ExportTest(tf.test.TestCase):
     self.assertEqual(proc.stdout, '')
 
   def test_an_unfinished_level_and_a_bad_format_are_refused(self):
-    with self.assertRaisesRegex(export.runner.InputError, 'level 7 is not finished'):
+    with self.assertRaisesRegex(export.train_command.InputError, 'level 7 is not finished'):
       export.check_inputs(self.out, 1, 7, 'lottery', ['tflite'])
-    with self.assertRaisesRegex(export.runner.InputError,
+    with self.assertRaisesRegex(export.train_command.InputError,
                                 '--format=onnx: expected some of saved_model, tflite'):
       export.check_inputs(self.out, 1, 2, 'lottery', ['onnx'])
 

@@ -22,7 +22,7 @@ from foundations import paths
 from foundations import pruning
 from foundations import save_restore
 from lottery import procedures
-from lottery import reporting
+from lottery import progress
 from lottery import seeds
 
 
@@ -163,15 +163,15 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
         gradual_model(start) if gradual else fixed_model(start)
     model = compiled.model
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
-    progress = reporting.Progress(level, desc.training.training_iterations) \
+    bar = progress.Progress(level, desc.training.training_iterations) \
         if show_progress else None
 
     write_row = _row_writer(writer)
 
     def on_eval(row):
       write_row(row)
-      if progress:
-        progress(row)
+      if bar:
+        bar(row)
 
     def save_rewind():
       save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
@@ -241,5 +241,5 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
       levels, store, start, lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
   save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
-                         reporting.table(summaries))
+                         progress.table(summaries))
   return summaries

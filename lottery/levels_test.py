@@ -13,9 +13,9 @@ from foundations import pruning
 from foundations import save_restore
 from lottery import levels
 from lottery import procedures
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, PERCENTS, DESC = testing_util.SHAPES, testing_util.PERCENTS, testing_util.DESC
+SHAPES, PERCENTS, DESC = tiny_run.SHAPES, tiny_run.PERCENTS, tiny_run.DESC
 
 
 class Interrupt(Exception):
@@ -33,7 +33,7 @@ class LotteryLevelsTest(tf.test.TestCase):
   @classmethod
   def setUpClass(cls):
     super().setUpClass()
-    cls.shared = testing_util.shared_run()
+    cls.shared = tiny_run.shared_run()
 
   def test_levels_write_files_reset_to_theta0_and_prune_exact_counts(self):
     out = self.shared
@@ -102,13 +102,13 @@ class LotteryLevelsTest(tf.test.TestCase):
     levels.make_train_level = crashing
     try:
       with self.assertRaises(Interrupt):
-        testing_util.run('lottery', out)
+        tiny_run.run('lottery', out)
     finally:
       levels.make_train_level = original
     finished = [paths.final(paths.run(out, 1, level, 'lottery')) for level in (0, 1)]
     mtimes = [os.stat(p).st_mtime_ns for p in finished]
     self.assertFalse(os.path.exists(paths.summary(paths.run(out, 1, 2, 'lottery'))))
-    summaries = testing_util.run('lottery', out)
+    summaries = tiny_run.run('lottery', out)
     self.assertLen(summaries, 4)
     self.assertEqual([os.stat(p).st_mtime_ns for p in finished], mtimes)
     for level in range(4):
@@ -118,42 +118,42 @@ class LotteryLevelsTest(tf.test.TestCase):
           np.testing.assert_array_equal(got[name], expected[name], err_msg=f'{level} {what}')
 
   def test_other_hyperparameters_are_refused_and_more_rounds_extend(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     final = paths.final(paths.run(out, 1, 0, 'lottery'))
     before = open(final, 'rb').read()
     with self.assertRaisesRegex(levels.ResultsMismatchError, r'\(learning_rate\)'):
-      testing_util.run('lottery', out, DESC.replace(learning_rate=0.5))
+      tiny_run.run('lottery', out, DESC.replace(learning_rate=0.5))
     self.assertEqual(open(final, 'rb').read(), before)
-    self.assertLen(testing_util.run('lottery', out, DESC.replace(rounds=4)), 5)
+    self.assertLen(tiny_run.run('lottery', out, DESC.replace(rounds=4)), 5)
     self.assertEqual(open(final, 'rb').read(), before)
     self.assertEqual(pruning.remaining_counts(load(out, 4, 'masks'))['layer2'],
                      pruning.expected_remaining(32, 10.0, 4))
 
   def test_data_given_as_a_function_is_loaded_only_when_a_level_must_run(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     calls = []
 
     def data():  # what the runner passes: it starts TensorFlow and loads the dataset
       calls.append(1)
-      return testing_util.tiny_splits()
+      return tiny_run.tiny_splits()
 
     run = lambda desc: levels.run(procedures.get('lottery'), desc, data,
-                                  testing_util.tiny_network(), out, show_progress=False)
+                                  tiny_run.tiny_network(), out, show_progress=False)
     self.assertLen(run(DESC), 4)  # levels 0..3, all finished earlier
     self.assertEqual(calls, [])
     self.assertLen(run(DESC.replace(rounds=5)), 6)  # levels 4 and 5 train: one load
     self.assertEqual(calls, [1])
     np.testing.assert_array_equal(load(out, 4, 'masks')['layer2'],
-                                  load(testing_util.shared_run(), 3, 'masks')['layer2'] *
+                                  load(tiny_run.shared_run(), 3, 'masks')['layer2'] *
                                   load(out, 4, 'masks')['layer2'])  # pruned from level 3's mask
 
   def test_corrupt_finished_level_gives_error_naming_file(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     masks = paths.masks(paths.run(out, 1, 1, 'lottery'))
     with open(masks, 'wb') as f:
       f.write(b'not an npz')
     with self.assertRaisesRegex(save_restore.NpzError, 'masks.npz: unreadable npz'):
-      testing_util.run('lottery', out, DESC.replace(rounds=4))
+      tiny_run.run('lottery', out, DESC.replace(rounds=4))
     self.assertEqual(open(masks, 'rb').read(), b'not an npz')
     self.assertFalse(os.path.exists(paths.run(out, 1, 4, 'lottery')))
 
@@ -194,7 +194,7 @@ class LazyTestEvaluationTest(tf.test.TestCase):
       runs = {}
       for mode in ('all', 'needed'):
         out = self.create_tempdir().full_path
-        summaries = testing_util.run('lottery', out, desc.replace(test_eval=mode))
+        summaries = tiny_run.run('lottery', out, desc.replace(test_eval=mode))
         runs[mode] = (out, summaries)
     finally:
       trainer.CURVE_ITERATIONS = saved

@@ -12,8 +12,8 @@ ENTRY_POINTS = (
     'mnist_fc.runners.one_shot', 'mnist_fc.runners.gmp', 'cifar_conv.runners.gmp',
     'lottery.export', 'cifar_conv.runners.train', 'cifar_conv.runners.reinitialize',
     'cifar_conv.runners.random_prune', 'cifar_conv.runners.one_shot', 'lottery.run',
-    'lottery.sweep', 'lottery.analyze', 'lottery.benchmark', 'lottery.sweep_benchmark',
-    'lottery.interop', 'lottery.compare', 'datasets.prepare', 'tools.section2_report',
+    'lottery.sweep.command', 'lottery.report.analyze', 'lottery.bench.training', 'lottery.bench.sweep',
+    'lottery.interop.command', 'lottery.report.compare', 'datasets.prepare', 'lottery.report.section2',
 )
 
 

@@ -9,7 +9,7 @@ from absl.testing import absltest
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-from lottery import runner_testing
+from lottery.testing import subprocess_run
 
 MODULE = 'cifar_conv.runners.train'
 # Conv-2 costs ~0.2 s per training step and ~1 s per 1,000 evaluated images on this
@@ -27,7 +27,7 @@ SHAPES = {'conv0': (3, 3, 3, 64), 'conv1': (3, 3, 64, 64), 'fc0': (16384, 256),
 class RunnerFlagsTest(absltest.TestCase):
 
   def test_help_lists_flags(self):
-    result = runner_testing.run(MODULE, '--help', timeout=120)
+    result = subprocess_run.run(MODULE, '--help', timeout=120)
     self.assertEqual(result.returncode, 0, result.stderr)
     for flag in ('--network', '--dropout', '--conv_prune_percent', '--prune_percent',
                  '--output_prune_percent', '--rounds', '--training_iterations', '--eval_every',
@@ -44,14 +44,14 @@ class RunnerFlagsTest(absltest.TestCase):
         '--dropout=1.5': '--dropout=1.5: must be in [0, 1)',
         '--preset=reference': '--preset=reference: expected one of paper',
     }
-    runner_testing.check_bad_flags(self, MODULE, cases, out)
+    subprocess_run.check_bad_flags(self, MODULE, cases, out)
 
 
 class RunnerRealDataTest(absltest.TestCase):
 
   def test_tiny_run_writes_every_level_and_prunes_exact_counts_per_layer(self):
     out = self.create_tempdir().full_path
-    result = runner_testing.run(MODULE, *TINY, f'--output_dir={out}')
+    result = subprocess_run.run(MODULE, *TINY, f'--output_dir={out}')
     self.assertEqual(result.returncode, 0, result.stderr)
     self.assertIn('normalization        = channel', result.stdout)
     self.assertIn('| 1 | ', result.stdout)  # the level-1 row of the final table

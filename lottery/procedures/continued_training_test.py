@@ -10,11 +10,11 @@ import tensorflow as tf
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
+SHAPES, DESC = tiny_run.SHAPES, tiny_run.DESC
 
-load = testing_util.load
+load = tiny_run.load
 
 from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-import-order
 
@@ -22,8 +22,8 @@ from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-impo
 class ContinuedTrainingTest(tf.test.TestCase):
 
   def test_levels_start_from_the_previous_trained_weights_and_biases(self):
-    out = testing_util.copy_of_shared_run()
-    summaries = testing_util.run('continued_training', out)  # default levels: 1..rounds
+    out = tiny_run.copy_of_shared_run()
+    summaries = tiny_run.run('continued_training', out)  # default levels: 1..rounds
     self.assertEqual([s['level'] for s in summaries], [1, 2, 3])
     previous = ('lottery', 0)
     for level in (1, 2, 3):
@@ -33,7 +33,7 @@ class ContinuedTrainingTest(tf.test.TestCase):
       masks = load(out, level, 'continued_training', 'masks')
       initial = load(out, level, 'continued_training', 'initial')
       for layer, shape in SHAPES.items():
-        keep = pruning.expected_remaining(int(np.prod(shape)), testing_util.PERCENTS[layer],
+        keep = pruning.expected_remaining(int(np.prod(shape)), tiny_run.PERCENTS[layer],
                                           level)
         self.assertEqual(int(masks[layer].sum()), keep, (level, layer))
         self.assertTrue(np.all(masks[layer] <= prev_masks[layer]))
@@ -44,10 +44,10 @@ class ContinuedTrainingTest(tf.test.TestCase):
       previous = ('continued_training', level)
 
   def test_needs_the_trained_biases_of_its_source(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     os.remove(paths.final_biases(paths.run(out, 1, 0, 'lottery')))
     with self.assertRaisesRegex(save_restore.NpzError, 'final_biases.npz: file does not exist'):
-      testing_util.run('continued_training', out, level_list=[1])
+      tiny_run.run('continued_training', out, level_list=[1])
 
   def test_is_registered_with_its_dependencies(self):
     procedure = procedures.get('continued_training')

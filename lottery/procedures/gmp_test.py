@@ -11,11 +11,11 @@ import tensorflow as tf
 from foundations import paths
 from foundations import pruning
 from foundations.metrics import Metrics
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, load = testing_util.SHAPES, testing_util.load
+SHAPES, load = tiny_run.SHAPES, tiny_run.load
 # 60 iterations: mask updates at steps 6, 16, 26, 36; the last 24 steps train the sparse net.
-DESC = testing_util.DESC.replace(gmp_frequency=10)
+DESC = tiny_run.DESC.replace(gmp_frequency=10)
 
 from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-import-order
 
@@ -25,8 +25,8 @@ class GmpTest(tf.test.TestCase):
   @classmethod
   def setUpClass(cls):
     super().setUpClass()
-    cls.out = testing_util.copy_of_shared_run()
-    cls.level0, *cls.summaries = testing_util.run('gmp', cls.out, DESC, level_list=[0, 1, 3])
+    cls.out = tiny_run.copy_of_shared_run()
+    cls.level0, *cls.summaries = tiny_run.run('gmp', cls.out, DESC, level_list=[0, 1, 3])
 
   def test_masks_hit_the_lottery_levels_counts_exactly(self):
     for level in (1, 3):
@@ -34,7 +34,7 @@ class GmpTest(tf.test.TestCase):
       final = load(self.out, level, 'gmp', 'final')
       lottery_masks = load(self.out, level, 'lottery', 'masks')
       for layer, shape in SHAPES.items():
-        keep = pruning.expected_remaining(int(np.prod(shape)), testing_util.PERCENTS[layer],
+        keep = pruning.expected_remaining(int(np.prod(shape)), tiny_run.PERCENTS[layer],
                                           level)
         self.assertEqual(int(masks[layer].sum()), keep, (level, layer))
         self.assertEqual(int(lottery_masks[layer].sum()), keep)
@@ -65,8 +65,8 @@ class GmpTest(tf.test.TestCase):
     self.assertEqual(self.level0['early_stop_iteration'], unrestricted['early_stop_iteration'])
 
   def test_results_repeat_exactly(self):
-    again = testing_util.copy_of_shared_run()
-    testing_util.run('gmp', again, DESC, level_list=[3])
+    again = tiny_run.copy_of_shared_run()
+    tiny_run.run('gmp', again, DESC, level_list=[3])
     for what in ('masks', 'final', 'final_biases'):
       a, b = load(self.out, 3, 'gmp', what), load(again, 3, 'gmp', what)
       for layer in a:
@@ -79,11 +79,11 @@ class GmpTest(tf.test.TestCase):
                      (0.1, 0.6, 10))
 
   def test_global_pruning_is_refused_with_one_line(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     with self.assertRaisesRegex(procedures.MissingSourceError,
                                 'gmp level 2: gradual pruning follows the layer-wise, exact-rule '
                                 'lottery run; got --pruning=global --pruning_rule=exact'):
-      testing_util.run('gmp', out, DESC.replace(pruning_scope='global', experiment_name='g'),
+      tiny_run.run('gmp', out, DESC.replace(pruning_scope='global', experiment_name='g'),
                        level_list=[2])
 
   def test_is_registered_without_dependencies(self):

@@ -8,22 +8,22 @@ import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
 
 from foundations import pruning
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
+SHAPES, DESC = tiny_run.SHAPES, tiny_run.DESC
 
-load = testing_util.load
+load = tiny_run.load
 
 
 class OneShotTest(tf.test.TestCase):
 
   def test_prunes_level0_final_weights_to_iterative_counts(self):
-    out = testing_util.copy_of_shared_run()
-    testing_util.run('one_shot', out, level_list=[3])
+    out = tiny_run.copy_of_shared_run()
+    tiny_run.run('one_shot', out, level_list=[3])
     masks, final0 = load(out, 3, 'one_shot', 'masks'), load(out, 0, 'lottery', 'final')
     theta0, initial = load(out, 0, 'lottery', 'initial'), load(out, 3, 'one_shot', 'initial')
     for name, shape in SHAPES.items():
-      keep = pruning.expected_remaining(int(np.prod(shape)), testing_util.PERCENTS[name], 3)
+      keep = pruning.expected_remaining(int(np.prod(shape)), tiny_run.PERCENTS[name], 3)
       self.assertEqual(int(masks[name].sum()), keep)
       kept, dropped = np.abs(final0[name][masks[name] > 0]), np.abs(final0[name][masks[name] == 0])
       self.assertGreaterEqual(kept.min(), dropped.max())

@@ -8,18 +8,18 @@ import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
 
 from foundations import pruning
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
+SHAPES, DESC = tiny_run.SHAPES, tiny_run.DESC
 
-load = testing_util.load
+load = tiny_run.load
 
 
 class RandomPruneTest(tf.test.TestCase):
 
   def test_keeps_per_layer_counts_and_theta0(self):
-    out = testing_util.copy_of_shared_run()
-    testing_util.run('random_prune', out, level_list=[2, 3])
+    out = tiny_run.copy_of_shared_run()
+    tiny_run.run('random_prune', out, level_list=[2, 3])
     theta0 = load(out, 0, 'lottery', 'initial')
     for level in (2, 3):
       source = load(out, level, 'lottery', 'masks')
@@ -31,9 +31,9 @@ class RandomPruneTest(tf.test.TestCase):
         np.testing.assert_array_equal(initial[name], theta0[name])
 
   def test_second_draw_is_independent_with_the_same_counts(self):
-    out = testing_util.copy_of_shared_run()
-    testing_util.run('random_prune', out, level_list=[3])
-    testing_util.run('random_prune2', out, level_list=[3])
+    out = tiny_run.copy_of_shared_run()
+    tiny_run.run('random_prune', out, level_list=[3])
+    tiny_run.run('random_prune2', out, level_list=[3])
     first, second = load(out, 3, 'random_prune', 'masks'), load(out, 3, 'random_prune2', 'masks')
     self.assertEqual(pruning.remaining_counts(first), pruning.remaining_counts(second))
     self.assertFalse(np.array_equal(first['layer0'], second['layer0']))

@@ -8,11 +8,11 @@ import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
 
 from foundations import paths
-from lottery import testing_util
+from lottery.testing import tiny_run
 
-SHAPES, DESC = testing_util.SHAPES, testing_util.DESC
+SHAPES, DESC = tiny_run.SHAPES, tiny_run.DESC
 
-load = testing_util.load
+load = tiny_run.load
 
 from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-import-order
 
@@ -20,8 +20,8 @@ from lottery import procedures  # pylint: disable=g-import-not-at-top,g-bad-impo
 class ReinitTest(tf.test.TestCase):
 
   def test_keeps_mask_and_changes_every_surviving_initial_weight(self):
-    out = testing_util.copy_of_shared_run()
-    summaries = testing_util.run('reinit', out, level_list=[3])
+    out = tiny_run.copy_of_shared_run()
+    summaries = tiny_run.run('reinit', out, level_list=[3])
     self.assertEqual(summaries[0]['level'], 3)
     theta0 = load(out, 0, 'lottery', 'initial')
     source, masks = load(out, 3, 'lottery', 'masks'), load(out, 3, 'reinit', 'masks')
@@ -33,13 +33,13 @@ class ReinitTest(tf.test.TestCase):
       self.assertTrue(np.all(final[name][~survivors] == 0), name)
     # Finished levels are not recomputed.
     mtime = os.stat(paths.final(paths.run(out, 1, 3, 'reinit'))).st_mtime_ns
-    testing_util.run('reinit', out, level_list=[3])
+    tiny_run.run('reinit', out, level_list=[3])
     self.assertEqual(os.stat(paths.final(paths.run(out, 1, 3, 'reinit'))).st_mtime_ns, mtime)
 
   def test_needs_the_finished_source_level(self):
-    out = testing_util.copy_of_shared_run()
+    out = tiny_run.copy_of_shared_run()
     with self.assertRaisesRegex(procedures.MissingSourceError, "level 5 of the 'lottery' run"):
-      testing_util.run('reinit', out, level_list=[5])
+      tiny_run.run('reinit', out, level_list=[5])
     self.assertFalse(os.path.exists(paths.run(out, 1, 5, 'reinit')))
 
 

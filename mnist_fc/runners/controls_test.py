@@ -9,10 +9,10 @@ from absl.testing import absltest
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
-from lottery import runner_testing
+from lottery.testing import subprocess_run
 
 def run(module, *args):
-  return runner_testing.run(f'mnist_fc.runners.{module}', *args)
+  return subprocess_run.run(f'mnist_fc.runners.{module}', *args)
 
 
 class ControlRunnersTest(absltest.TestCase):
@@ -31,7 +31,7 @@ class ControlRunnersTest(absltest.TestCase):
     self.assertIn('error: --levels=two: expected integers', bad.stderr)
 
     # The three controls read only the lottery run, so they run side by side.
-    controls = {name: runner_testing.popen(
+    controls = {name: subprocess_run.popen(
         f'mnist_fc.runners.{module}', '--levels=2', '--progress=false', f'--output_dir={out}',
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for module, name in (('reinitialize', 'reinit'),

@@ -1,5 +1,5 @@
 """LeNet-300-100: random pruning control (random mask, same counts, theta_0) over a lottery run."""
-from lottery import runner
+from lottery import train_command
 
 if __name__ == '__main__':
-  runner.run_procedure('random_prune', 'mnist_fc.runners.random_prune')
+  train_command.run_procedure('random_prune', 'mnist_fc.runners.random_prune')

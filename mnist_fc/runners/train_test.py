@@ -11,21 +11,21 @@ from absl.testing import absltest
 
 from foundations import paths
 from foundations import save_restore
-from lottery import runner_testing
+from lottery.testing import subprocess_run
 
 MODULE = 'mnist_fc.runners.train'
 TINY = ['--rounds=2', '--training_iterations=600', '--eval_every=200', '--progress=false']
 
 
 def run(*args):
-  return runner_testing.run(MODULE, *args)
+  return subprocess_run.run(MODULE, *args)
 
 
 # The runner's main in-process, then whether it imported TensorFlow.
 RERUN = """
 import sys
-from lottery import runner
-code = runner.main_train(['prog', *sys.argv[1:]], ['lenet300_100'], 'mnist_fc.runners.train')
+from lottery import train_command
+code = train_command.main_train(['prog', *sys.argv[1:]], ['lenet300_100'], 'mnist_fc.runners.train')
 print('tensorflow imported:', 'tensorflow' in sys.modules)
 sys.exit(code)
 """
@@ -51,7 +51,7 @@ class RunnerFlagsTest(absltest.TestCase):
         '--training_iterations=0': '--training_iterations=0: must be positive',
         '--preset=bogus': '--preset=bogus: expected one of paper, reference',
     }
-    runner_testing.check_bad_flags(self, MODULE, cases, out)
+    subprocess_run.check_bad_flags(self, MODULE, cases, out)
 
 
 class RunnerResumeTest(absltest.TestCase):
@@ -67,10 +67,10 @@ class RunnerResumeTest(absltest.TestCase):
   def test_sigkill_then_rerun_resumes_and_matches_uninterrupted_run(self):
     reference, interrupted = (self.create_tempdir().full_path for _ in range(2))
     # The uninterrupted reference runs beside the run that gets killed.
-    complete = runner_testing.popen(MODULE, *TINY, f'--output_dir={reference}',
+    complete = subprocess_run.popen(MODULE, *TINY, f'--output_dir={reference}',
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     self.addCleanup(complete.kill)  # a no-op once it has ended
-    proc = runner_testing.popen(MODULE, *TINY, f'--output_dir={interrupted}',
+    proc = subprocess_run.popen(MODULE, *TINY, f'--output_dir={interrupted}',
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     level1 = paths.run(interrupted, 1, 1, 'lottery')
     deadline = time.time() + 300
@@ -102,7 +102,7 @@ class RunnerResumeTest(absltest.TestCase):
 
     # Once every level is finished, a rerun prints the table and never starts TensorFlow.
     again = subprocess.run([sys.executable, '-c', RERUN, *TINY, f'--output_dir={interrupted}'],
-                           cwd=runner_testing.REPO, env=runner_testing.env(), capture_output=True,
+                           cwd=subprocess_run.REPO, env=subprocess_run.env(), capture_output=True,
                            text=True, check=False)
     self.assertEqual(again.returncode, 0, again.stderr)
     self.assertEqual(again.stdout.count('(finished earlier, kept)'), 3)
@@ -114,7 +114,7 @@ class RunnerResumeTest(absltest.TestCase):
       f.write(b'garbage')
     broken = run(*TINY, '--rounds=3', f'--output_dir={interrupted}')
     self.assertEqual(broken.returncode, 1)
-    self.assertEqual(len(runner_testing.error_lines(broken.stderr)), 1, broken.stderr)
+    self.assertEqual(len(subprocess_run.error_lines(broken.stderr)), 1, broken.stderr)
     self.assertIn('masks.npz: unreadable npz', broken.stderr)
     self.assertEqual(open(masks_file, 'rb').read(), b'garbage')
     self.assertFalse(os.path.exists(paths.run(interrupted, 1, 3, 'lottery')))

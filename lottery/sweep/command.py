@@ -1,0 +1,136 @@
+"""A whole reproduction in one command: every trial, control and level, on all cores or a Ray cluster.
+
+  python -m lottery.sweep --network=lenet300_100 --trials=5 \\
+      --procedures=lottery,reinit,random_prune,one_shot --control_levels=3,7,9,12,15,18 \\
+      --output_dir=runs/lenet [--ray_address=auto] [--dry_run]
+
+Plans the task graph (lottery/plan.py) and runs each task as soon as
+the levels it reads exist, so trials and controls interleave. Without
+--ray_address it starts an embedded Ray with one single-thread worker per
+core. Workers never write --output_dir: inputs travel to them and results back
+through Ray, and this driver writes them atomically in the runners' layout
+(summary.json last). Rerunning the command resumes: finished tasks are never
+recomputed. A failed task is one line; tasks that do not need it go on, and
+the sweep exits 1 naming the failed tasks. At the end it runs lottery.analyze
+(--noanalyze: not).
+"""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
+
+import dataclasses  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
+import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
+from typing import List, Optional, Sequence  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import train_command  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery.sweep import plan  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+USAGE = __doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[1]
+
+
+@dataclasses.dataclass
+class SweepArgs:
+  """A parsed sweep command line."""
+  desc: Optional[hparams.Desc] = None
+  tasks: List[plan.Task] = dataclasses.field(default_factory=list)
+  output_dir: str = 'runs'
+  data_dir: Optional[str] = None
+  ray_address: Optional[str] = None
+  workers: int = 0
+  gpus_per_task: float = 0.0
+  dry_run: bool = False
+  progress: bool = True
+  analyze: bool = True
+  help: str = ''
+
+
+def sweep_flags() -> flags.FlagValues:
+  fv = train_command.train_flags(networks.names())
+  flags.DEFINE_integer('trials', 5, 'Trials 1..N (trial T uses seed T).', flag_values=fv)
+  flags.DEFINE_list('procedures', ['lottery', 'reinit', 'random_prune', 'one_shot'],
+                    f'Procedures to run: {", ".join(procedures.names())}.', flag_values=fv)
+  flags.DEFINE_list('control_levels', None, 'Levels of every procedure but lottery (default: '
+                    '1..rounds).', flag_values=fv)
+  flags.DEFINE_list('one_shot_levels', None, 'Levels of one_shot (default: --control_levels).',
+                    flag_values=fv)
+  flags.DEFINE_string('ray_address', None, 'Join this Ray cluster (e.g. auto, or host:port); '
+                      'default: an embedded local Ray with one worker per core.', flag_values=fv)
+  flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Embedded Ray: workers (one core each).',
+                       flag_values=fv)
+  flags.DEFINE_float('gpus_per_task', 0.0, 'GPUs each task asks Ray for; a fraction (0.25) lets '
+                     'several tasks share one GPU.', flag_values=fv)
+  flags.DEFINE_boolean('dry_run', False, 'Print the task graph and exit.', flag_values=fv)
+  flags.DEFINE_boolean('analyze', True, 'Run lottery.analyze on --output_dir when every task '
+                       'has finished.', flag_values=fv)
+  return fv
+
+
+def parse(argv: Sequence[str]) -> SweepArgs:
+  """argv -> SweepArgs; raises UsageError/HparamsError/InputError (one line)."""
+  fv = sweep_flags()
+  cli.parse(fv, argv)
+  if fv['help'].value:
+    return SweepArgs(help=cli.help_text(fv, USAGE))
+  common = train_command._common(fv, train_command.Invocation())  # pylint: disable=protected-access
+  desc = train_command.resolve_desc(fv, networks.names()).replace(experiment_name='lottery')
+  if fv['trials'].value < 1:
+    raise train_command.InputError(f'--trials={fv["trials"].value}: must be >= 1')
+  if fv['gpus_per_task'].value < 0:
+    raise train_command.InputError(f'--gpus_per_task={fv["gpus_per_task"].value}: must be >= 0')
+  names = fv['procedures'].value
+  unknown = [n for n in names if n not in procedures.names()]
+  if unknown:
+    raise train_command.InputError(f'--procedures={",".join(names)}: unknown {", ".join(unknown)}; '
+                            f'expected some of {", ".join(procedures.names())}')
+  control = train_command.parse_levels(fv, 'control_levels')
+  one_shot = train_command.parse_levels(fv, 'one_shot_levels') or control
+  rounds = desc.pruning.rounds
+  too_deep = [v for v in (control or []) + (one_shot or []) if v > rounds]
+  if too_deep:
+    raise train_command.InputError(f'level {max(too_deep)} is deeper than --rounds={rounds}')
+  levels = {n: control for n in names if control}
+  if one_shot:
+    levels['one_shot'] = one_shot
+  tasks = plan.plan(names, range(1, fv['trials'].value + 1), rounds, levels)
+  return SweepArgs(desc=desc, tasks=tasks, output_dir=common.output_dir,
+                   data_dir=common.data_dir, ray_address=fv['ray_address'].value,
+                   workers=fv['workers'].value, gpus_per_task=fv['gpus_per_task'].value,
+                   dry_run=fv['dry_run'].value, progress=common.progress,
+                   analyze=fv['analyze'].value)
+
+
+def main(argv: Sequence[str]) -> int:
+  try:
+    args = parse(argv)
+  except (cli.UsageError, hparams.HparamsError, train_command.InputError, ValueError) as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if args.help:
+    print(args.help)
+    return 0
+  print(plan.describe(args.tasks), flush=True)
+  if args.dry_run:
+    return 0
+  from lottery import levels  # pylint: disable=g-import-not-at-top  (Ray: only here)
+  from lottery.sweep import driver  # pylint: disable=g-import-not-at-top  (Ray: only here)
+  try:
+    return driver.run(args)
+  except levels.ResultsMismatchError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  except OSError as e:  # disk full while writing a result, ...
+    print(train_command.os_error_line(e, 'tasks'), file=sys.stderr)
+    return 1
+
+
+if __name__ == '__main__':
+  sys.exit(main(sys.argv))

@@ -1,0 +1,302 @@
+"""The command-line runners: the lottery experiment, and any other procedure over a lottery run.
+
+An experiment package's runner file only selects registry entries:
+
+  mnist_fc.runners.train        -> main_train(argv, networks=('lenet300_100',))
+  mnist_fc.runners.reinitialize -> main_procedure(argv, 'reinit')
+
+Hyperparameter flags are generated from foundations.hparams (one per field);
+those left unset take the preset's value. Parsing (`parse_train`,
+`parse_procedure`) is a plain function of argv and loads no TensorFlow, so bad
+input is refused in well under a second, with one `error:` line and exit 1.
+"""
+
+import os
+
+os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')  # before TF is imported anywhere
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+
+import dataclasses  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
+import json  # pylint: disable=g-import-not-at-top,wrong-import-position
+import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
+from typing import List, Optional, Sequence  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import pruning  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import environment  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+TRAIN_USAGE = """
+Lottery-ticket experiment: train, prune by magnitude, reset survivors to theta_0, retrain.
+
+  python -m {module} [--flags]
+
+Results: <output_dir>/trial<T>/<level>/<experiment_name>/. Rerun the same
+command to resume an interrupted run; raise --rounds to extend a finished one.
+"""
+
+PROCEDURE_USAGE = """
+{procedure}: {doc}.
+
+  python -m {module} --output_dir=runs --levels=3,7
+
+Reads the lottery run in --output_dir (its recorded hyperparameters,
+trial<T>/<source_experiment>.hparams.json) and writes
+<output_dir>/trial<T>/<level>/{procedure}/.
+"""
+
+
+@dataclasses.dataclass
+class Invocation:
+  """A parsed command line: the run's description and the flags that do not change results.
+
+  help: the help text when --help was given (nothing else is then set).
+  levels: levels to run (procedures; None: the procedure's default).
+  """
+  desc: Optional[hparams.Desc] = None
+  preset: str = ''
+  output_dir: str = 'runs'
+  data_dir: Optional[str] = None
+  threads: int = 1
+  progress: bool = True
+  verbosity: int = 0
+  procedure: str = 'lottery'
+  source_experiment: str = 'lottery'
+  levels: Optional[List[int]] = None
+  help: str = ''
+
+
+InputError = environment.InputError
+check_writable, check_data_dir = environment.check_writable, environment.check_data_dir
+configure_tensorflow, load_data = environment.configure_tensorflow, environment.load_data
+
+
+def _common(fv, parsed: Invocation) -> Invocation:
+  if fv['threads'].value <= 0:
+    raise InputError(f'--threads={fv["threads"].value}: must be positive')
+  check_writable(fv['output_dir'].value, 'output_dir')
+  return dataclasses.replace(parsed, output_dir=fv['output_dir'].value,
+                             data_dir=fv['data_dir'].value, threads=fv['threads'].value,
+                             progress=fv['progress'].value, verbosity=fv['verbosity'].value)
+
+
+def train_flags(network_names: Sequence[str], fv: Optional[flags.FlagValues] = None
+                ) -> flags.FlagValues:
+  """The common flags, --preset and a flag per hyperparameter (help lists the presets' values)."""
+  fv = fv or flags.FlagValues()
+  cli.define_common(fv)
+  entries = [networks.get(n) for n in network_names]
+  preset_names = list(entries[0].presets(0.0))
+  flags.DEFINE_string('preset', preset_names[0], f'Hyperparameter preset: {"|".join(preset_names)}.',
+                      flag_values=fv)
+  defaults = {}
+  for e in entries:
+    for p, d in e.presets(0.0).items():
+      label = p if len(entries) == 1 else e.name if len(preset_names) == 1 else f'{e.name} {p}'
+      defaults[label] = d
+  cli.define_hparam_flags(fv, help_defaults=defaults)
+  return fv
+
+
+def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.Desc:
+  """The preset of --network/--dropout/--preset, overridden by every hparam flag given.
+
+  Without --rounds, the rounds are the network's default depth (its smallest_pm).
+  """
+  network_name = fv['network'].value or network_names[0]
+  if network_name not in network_names:
+    raise hparams.HparamsError(f'--network={network_name}: expected one of '
+                               f'{", ".join(network_names)}')
+  network = networks.get(network_name)
+  presets = network.presets(fv['dropout'].value or 0.0)
+  if fv['preset'].value not in presets:
+    raise hparams.HparamsError(f'--preset={fv["preset"].value}: expected one of '
+                               f'{", ".join(presets)}')
+  overrides = cli.hparam_overrides(fv)
+  desc = presets[fv['preset'].value].replace(**overrides)
+  if 'rounds' not in overrides:
+    desc.validate()
+    try:
+      rounds = pruning.rounds_to_reach(network.smallest_pm, network.shapes,
+                                       network.layer_percents(desc.pruning))
+    except ValueError:
+      raise hparams.HparamsError(
+          f'--prune_percent={desc.pruning.prune_percent}: the default --rounds prunes until Pm '
+          f'<= {network.smallest_pm}%, which these rates never reach; give --rounds') from None
+    desc = desc.replace(rounds=rounds)
+  network.check_dataset(desc.dataset.dataset)
+  if desc.model.initial_weights:
+    desc = desc.replace(initial_weights=environment.check_initial_weights(
+        desc.model.initial_weights, network.shapes))
+  return desc.validate()
+
+
+
+def parse_train(argv: Sequence[str], network_names: Sequence[str],
+                module: str = 'lottery.train_command') -> Invocation:
+  """argv -> Invocation of the lottery experiment; raises UsageError/HparamsError/InputError."""
+  fv = train_flags(network_names)
+  cli.parse(fv, argv)
+  if fv['help'].value:
+    return Invocation(help=cli.help_text(fv, TRAIN_USAGE.format(module=module)))
+  parsed = _common(fv, Invocation())
+  desc = resolve_desc(fv, network_names)
+  check_data_dir(parsed.data_dir, desc.dataset.dataset)
+  return dataclasses.replace(parsed, desc=desc, preset=fv['preset'].value)
+
+
+def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
+  fv = flags.FlagValues()
+  cli.define_common(fv)
+  if procedure is None:
+    flags.DEFINE_string('procedure', None, f'Procedure: {"|".join(procedures.names())}.',
+                        flag_values=fv)
+  flags.DEFINE_integer('trial', 1, 'Trial of the lottery run.', flag_values=fv)
+  flags.DEFINE_string('source_experiment', 'lottery', 'Experiment name of the lottery run.',
+                      flag_values=fv)
+  flags.DEFINE_list('levels', None, 'Levels to run, e.g. 3,7 (default: reinit and random_prune: '
+                    'every level the lottery run has finished; others: levels 1..its --rounds).',
+                    flag_values=fv)
+  return fv
+
+
+def parse_levels(fv: flags.FlagValues, name: str) -> Optional[List[int]]:
+  """The integer levels of list flag --name (None if not given); InputError names the flag."""
+  if not fv[name].value:
+    return None
+  text = ','.join(fv[name].value)
+  try:
+    levels = [int(level) for level in fv[name].value]
+  except ValueError:
+    raise InputError(f'--{name}={text}: expected integers') from None
+  if any(level < 0 for level in levels):
+    raise InputError(f'--{name}={text}: levels must be >= 0')
+  return levels
+
+
+def os_error_line(e: OSError, finished: str) -> str:
+  """The one error line for an OS error mid-run (disk full, ...): what is kept, how to resume."""
+  where = f'{e.filename}: ' if e.filename else ''
+  return (f'error: {where}{e.strerror or e}; finished {finished} are kept: fix this and rerun '
+          'the same command to resume')
+
+
+def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
+  """The description recorded by the lottery run (fields added since then take their defaults)."""
+  path = paths.hparams(output_dir, trial, source)
+  if not os.path.exists(path):
+    raise InputError(f'{path}: no lottery run found; run the train runner with this '
+                     '--output_dir and --trial first')
+  try:
+    with open(path) as f:
+      return hparams.from_flat(json.load(f)).validate()
+  except (ValueError, TypeError) as e:
+    raise InputError(f'{path}: unreadable hyperparameters ({e})') from e
+
+
+def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
+                    module: str = 'lottery.run') -> Invocation:
+  """argv -> Invocation of a procedure over a lottery run (reads its hparams.json)."""
+  fv = procedure_flags(procedure)
+  cli.parse(fv, argv)
+  name = procedure or fv['procedure'].value
+  if fv['help'].value:
+    doc = procedures.get(name).doc if name in procedures.names() else 'any registered procedure'
+    return Invocation(help=cli.help_text(fv, PROCEDURE_USAGE.format(
+        procedure=name or '<procedure>', doc=doc, module=module)))
+  if name is None:
+    raise InputError(f'--procedure is required: one of {", ".join(procedures.names())}')
+  try:
+    procedures.get(name)
+  except ValueError as e:
+    raise InputError(str(e)) from None
+  parsed = _common(fv, Invocation(procedure=name, source_experiment=fv['source_experiment'].value))
+  levels = parse_levels(fv, 'levels')
+  desc = load_source_desc(parsed.output_dir, fv['trial'].value, parsed.source_experiment)
+  check_data_dir(parsed.data_dir, desc.dataset.dataset)
+  return dataclasses.replace(parsed, desc=desc, levels=levels)
+
+
+def _errors():
+  from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
+  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
+  from lottery import levels, reference_format  # pylint: disable=g-import-not-at-top
+  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError,
+          levels.ResultsMismatchError, procedures.MissingSourceError,
+          reference_format.FormatError)
+
+
+def execute(inv: Invocation) -> int:
+  """Runs a parsed invocation; returns the exit code (errors are one line on stderr)."""
+  from lottery import levels  # pylint: disable=g-import-not-at-top
+  from lottery import progress  # pylint: disable=g-import-not-at-top
+  desc, procedure = inv.desc, procedures.get(inv.procedure)
+  name = levels.experiment_name(procedure, desc)
+  what = 'Hyperparameters' + (f' (preset {inv.preset})' if inv.preset else
+                              f' of {paths.trial(inv.output_dir, desc.trial)}/<level>/'
+                              f'{inv.source_experiment}')
+  print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
+  print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
+        flush=True)
+  network = networks.get(desc.model.network)
+
+  def data():  # called once a level has to run: a rerun of finished levels starts no TensorFlow
+    configure_tensorflow(inv.threads, inv.verbosity)
+    return load_data(desc, network, inv.data_dir)
+
+  def on_level(level, summary, resumed):
+    del level
+    print(progress.level_line(summary) + ('  (finished earlier, kept)' if resumed else ''),
+          flush=True)
+
+  summaries = levels.run(procedure, desc, data, network, inv.output_dir, inv.levels,
+                         inv.source_experiment, inv.progress, on_level)
+  if not summaries:
+    raise InputError(f'{paths.trial(inv.output_dir, desc.trial)}: the '
+                     f'{inv.source_experiment!r} run has no finished level')
+  print('\n' + progress.table(summaries), end='')
+  print(f'Table saved to {paths.results_table(inv.output_dir, desc.trial, name)}')
+  return 0
+
+
+def _main(parse) -> int:
+  errors = (cli.UsageError, hparams.HparamsError, InputError)
+  try:
+    inv = parse()
+  except errors as e:  # reported before TensorFlow loads, which takes seconds
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if inv.help:
+    print(inv.help)
+    return 0
+  try:
+    return execute(inv)
+  except _errors() as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  except OSError as e:  # disk full, permissions changed mid-run, ...
+    print(os_error_line(e, 'levels'), file=sys.stderr)
+    return 1
+
+
+def main_train(argv: Sequence[str], network_names: Sequence[str], module: str) -> int:
+  """The lottery experiment for one of `network_names` (the first is the default)."""
+  return _main(lambda: parse_train(argv, network_names, module))
+
+
+def main_procedure(argv: Sequence[str], procedure: Optional[str], module: str) -> int:
+  """`procedure` (None: the --procedure flag) over a finished lottery run."""
+  return _main(lambda: parse_procedure(argv, procedure, module))
+
+
+def run_train(network_names: Sequence[str], module: str) -> None:
+  sys.exit(main_train(sys.argv, network_names, module))
+
+
+def run_procedure(procedure: Optional[str], module: str) -> None:
+  sys.exit(main_procedure(sys.argv, procedure, module))
