@@ -10,7 +10,7 @@ OUT="$1"
 PY="${PYTHON:-.venv/bin/python}"
 LENET=(--training_iterations=300 --eval_every=100 --rounds=2)
 CONV=(--network=conv2 --training_iterations=4 --eval_every=2 --validation_size=250 --test_size=250
-      --rounds=2)
+      --rounds=2 --gmp_frequency=1)
 run() { "$PY" -m "$@" --progress=false >/dev/null; }
 run mnist_fc.runners.train "${LENET[@]}" --output_dir="$OUT/lenet"
 run cifar_conv.runners.train "${CONV[@]}" --output_dir="$OUT/conv2"
