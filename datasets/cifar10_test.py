@@ -46,7 +46,7 @@ class RealCifar10Test(absltest.TestCase):
     self.assertEqual(list(self.raw.y_test[:2]), [3, 8])
 
   def test_checksums(self):
-    for key, expected in base.SHA256['cifar10'].items():
+    for key, expected in registry.get('cifar10').sha256.items():
       self.assertEqual(base.sha256_of(getattr(self.raw, key)), expected, key)
     base.verify(self.raw, source='test')
 

@@ -6,7 +6,8 @@ gzipped, into `/usr/share/datasets/fashion-mnist/`:
   train-labels-idx1-ubyte.gz  t10k-labels-idx1-ubyte.gz   (8-byte header, then N bytes)
 Debian rewrote the gzip headers (file name dropped, mtime changed), so the .gz
 files' own checksums differ from upstream's; the decompressed arrays are the
-upstream ones, and those are what `read_directory` verifies (datasets.base.SHA256).
+upstream ones, and those are what `read_directory` verifies (the registry entry's sha256,
+at the end of this file).
 
 `fetch_mirror` returns a verified RawDataset:
   x_train uint8 (60000, 28, 28), y_train uint8 (60000,),
@@ -76,3 +77,14 @@ def read_directory(directory: str = DIRECTORY) -> base.RawDataset:
 def fetch_mirror() -> base.RawDataset:
   """Verified Fashion-MNIST from the installed Debian package (nothing is downloaded)."""
   return read_directory(DIRECTORY)
+
+
+base.register(base.Dataset(
+    name=NAME, shapes=base.image_shapes(60000, 10000, (28, 28)), num_classes=10,
+    sha256={
+        'x_train': '2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012',
+        'y_train': '657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7',
+        'x_test': 'c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a',
+        'y_test': '3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9',
+    },
+    tfds='fashion_mnist', fetch=fetch_mirror, source=f'debian {PACKAGE}', normalization='unit'))

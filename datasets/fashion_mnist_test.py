@@ -24,9 +24,10 @@ class RealFashionMnistTest(absltest.TestCase):
     cls.raw = registry.load_raw('fashion_mnist', base.default_data_dir())
 
   def test_checksums_shapes_and_classes(self):
-    for key, expected in base.SHA256['fashion_mnist'].items():
+    entry = registry.get('fashion_mnist')
+    for key, expected in entry.sha256.items():
       array = getattr(self.raw, key)
-      self.assertEqual((array.dtype, array.shape), (np.uint8, base.SHAPES['mnist'][key]), key)
+      self.assertEqual((array.dtype, array.shape), (np.uint8, entry.shapes[key]), key)
       self.assertEqual(base.sha256_of(array), expected, key)
     # 6,000 training and 1,000 test images per class; the first labels of the upstream files.
     self.assertEqual(np.bincount(self.raw.y_train).tolist(), [6000] * 10)

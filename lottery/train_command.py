@@ -129,7 +129,7 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
           f'--prune_percent={desc.pruning.prune_percent}: the default --rounds prunes until Pm '
           f'<= {network.smallest_pm}%, which these rates never reach; give --rounds') from None
     desc = desc.replace(rounds=rounds)
-  network.check_dataset(desc.dataset.dataset)
+  networks.check_dataset(network, desc.dataset.dataset)
   if desc.model.initial_weights:
     desc = desc.replace(initial_weights=environment.check_initial_weights(
         desc.model.initial_weights, network.shapes))

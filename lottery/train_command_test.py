@@ -104,8 +104,16 @@ class ParseTrainTest(absltest.TestCase):
   def test_dataset_must_fit_the_network(self):
     self.assertEqual(flat(train('--dataset=fashion_mnist'), 'dataset'), ('fashion_mnist',))
     with self.assertRaisesWithLiteralMatch(
-        hparams.HparamsError, '--dataset=cifar10: lenet300_100 trains on mnist or fashion_mnist'):
+        hparams.HparamsError, '--dataset=cifar10: lenet300_100 takes 28x28x1 inputs with 10 '
+        'classes; cifar10 has 32x32x3 inputs'):
       train('--dataset=cifar10')
+    with self.assertRaisesWithLiteralMatch(
+        hparams.HparamsError, '--dataset=mnist: conv2 takes 32x32x3 inputs with 10 classes; '
+        'mnist has 28x28x1 inputs'):
+      train('--dataset=mnist', networks=CONV)
+    with self.assertRaisesWithLiteralMatch(
+        hparams.HparamsError, '--dataset=fashion: expected one of cifar10, fashion_mnist, mnist'):
+      train('--dataset=fashion')
 
   def test_help_lists_generated_flags_and_preset_defaults(self):
     text = ' '.join(train('--help').help.split())

@@ -161,7 +161,8 @@ class ReferenceLayoutTest(tf.test.TestCase):
     wrong = subprocess_run.run('lottery.interop.command', 'import', f'--reference_dir={reference}',
                                f'--output_dir={other}', '--dataset=cifar10')
     self.assertEqual(subprocess_run.error_lines(wrong.stderr),
-                     ['error: --dataset=cifar10: lenet300_100 trains on mnist or fashion_mnist'])
+                     ['error: --dataset=cifar10: lenet300_100 takes 28x28x1 inputs with 10 '
+                      'classes; cifar10 has 32x32x3 inputs'])
     self.assertEqual(os.listdir(other), [])
 
 

@@ -132,7 +132,7 @@ def infer_desc(reference_dir: str, name: str, shapes, levels: List[int], metrics
     return hparams.from_flat(exported)
   network = _network_by_shapes(shapes)
   if dataset:
-    network.check_dataset(dataset)  # HparamsError
+    networks.check_dataset(network, dataset)  # HparamsError
   desc = network.presets(0.0)['reference']
   iterations = metrics.column('iteration')
   every = int(iterations[1] - iterations[0]) if len(iterations) > 1 else int(iterations[-1])

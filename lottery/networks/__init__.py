@@ -3,11 +3,16 @@
 A network is one module in this package that calls `register(Network(...))`,
 plus one import line at the bottom of this file. Importing this package is
 cheap: builders import TensorFlow only when called.
+
+A network takes every registered dataset whose examples have its input shape
+and whose classes are its outputs (`check_dataset`): no list of datasets is kept.
 """
 
 import dataclasses
-from typing import Callable, Dict, Mapping, Tuple
+from typing import Callable, Dict, Mapping, Tuple, Union
 
+from datasets import base as datasets_base
+from datasets import registry as datasets_registry
 from foundations import registry
 from foundations.hparams import Desc, HparamsError, PruningHparams
 
@@ -21,6 +26,8 @@ class Network:
   shapes: masked layer name -> kernel shape, in layer order (known without TensorFlow).
   layer_kinds: masked layer name -> 'conv', 'fc' or 'output' (selects its prune rate).
   dataset: the dataset registry name it trains on by default.
+  input_shape: one example's (H, W, C), e.g. (28, 28, 1); a dataset fits when its images have
+    this shape (grayscale (H, W) counting as one channel) and its classes are the outputs.
   flatten: whether inputs are flattened to [N, H*W*C] (fully-connected nets).
   eval_batch_size: examples per forward pass in evaluation (memory bound for convnets).
   jit_compile: XLA-compile the train step (helps LeNet, not the convnets).
@@ -29,13 +36,13 @@ class Network:
   claims: which claims table of lottery.report applies ('lenet' or 'conv').
   paper: the paper's numbers the report compares against (name -> value).
   pm_figure: file name of the early-stop/accuracy-vs-Pm figure (the paper's figure number).
-  other_datasets: further datasets of the same input shape that --dataset may select.
   """
   name: str
   build: Callable[[int, float], object]
   shapes: Mapping[str, Tuple[int, ...]]
   layer_kinds: Mapping[str, str]
   dataset: str
+  input_shape: Tuple[int, ...]
   flatten: bool
   eval_batch_size: int
   jit_compile: bool
@@ -44,13 +51,11 @@ class Network:
   claims: str
   paper: Mapping[str, float]
   pm_figure: str
-  other_datasets: Tuple[str, ...] = ()
 
-  def check_dataset(self, dataset: str) -> None:
-    """Refuses a dataset this network cannot take (HparamsError, one line)."""
-    allowed = (self.dataset,) + tuple(self.other_datasets)
-    if dataset not in allowed:
-      raise HparamsError(f'--dataset={dataset}: {self.name} trains on {" or ".join(allowed)}')
+  @property
+  def num_classes(self) -> int:
+    """Outputs of the last layer: the classes a dataset must have."""
+    return list(self.shapes.values())[-1][-1]
 
   def layer_percents(self, pruning: PruningHparams) -> Dict[str, float]:
     """Layer name -> percent of its survivors pruned per round."""
@@ -62,6 +67,38 @@ class Network:
 
 _REGISTRY = registry.Registry('network', HparamsError)
 register, get, names = _REGISTRY.register, _REGISTRY.get, _REGISTRY.names
+
+
+def check_dataset(taker: Union[Network, str], dataset: str, flag: str = 'dataset') -> None:
+  """Refuses `dataset` unless it has the inputs and classes `taker` has (HparamsError, one line).
+
+  Args:
+    taker: a Network, or a dataset name (e.g. the dataset a network was trained on before).
+    dataset: a registered dataset's name.
+    flag: the flag that chose `dataset`, named in the error.
+  """
+  def entry(name: str, name_flag: str):
+    if name not in datasets_registry.names():
+      raise HparamsError(f'--{name_flag}={name}: expected one of '
+                         f'{", ".join(datasets_registry.names())}')
+    return datasets_registry.get(name)
+
+  if isinstance(taker, Network):
+    who, verb, shape, classes = taker.name, 'takes', taker.input_shape, taker.num_classes
+  else:
+    ours = entry(taker, 'dataset')
+    who, verb, shape, classes = taker, 'has', ours.input_shape, ours.num_classes
+  theirs = entry(dataset, flag)
+  shape, other_shape = tuple(shape), theirs.input_shape
+  if (shape, classes) == (other_shape, theirs.num_classes):
+    return
+  differs = []
+  if other_shape != shape:
+    differs.append(f'{datasets_base.shape_text(other_shape)} inputs')
+  if theirs.num_classes != classes:
+    differs.append(f'{theirs.num_classes} classes')
+  raise HparamsError(f'--{flag}={dataset}: {who} {verb} {datasets_base.shape_text(shape)} inputs '
+                     f'with {classes} classes; {dataset} has {" with ".join(differs)}')
 
 
 # Registration: one line per network module.

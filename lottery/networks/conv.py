@@ -94,7 +94,7 @@ def _register(name: str, blocks: Tuple[int, ...]) -> None:
   networks.register(networks.Network(
       name=name, build=build, shapes=shapes(blocks),
       layer_kinds={n: 'output' if n == 'output' else n.rstrip('0123456789') for n in names},
-      dataset='cifar10', flatten=False, eval_batch_size=EVAL_BATCH_SIZE, jit_compile=False,
+      dataset='cifar10', input_shape=INPUT_SHAPE, flatten=False, eval_batch_size=EVAL_BATCH_SIZE, jit_compile=False,
       presets=lambda dropout: {'paper': paper_desc(name, dropout)},
       # Deep enough for Appendix H's deepest claim: "above unpruned while Pm > 2%".
       smallest_pm=2.0,

@@ -37,7 +37,7 @@ def tiny_network() -> networks.Network:
   return networks.Network(
       name='tiny', build=_build, shapes=SHAPES,
       layer_kinds={'layer0': 'fc', 'layer1': 'fc', 'layer2': 'output'}, dataset='generated',
-      flatten=True, eval_batch_size=1000, jit_compile=False, presets=lambda d: {'paper': DESC},
+      input_shape=(6, 6, 1), flatten=True, eval_batch_size=1000, jit_compile=False, presets=lambda d: {'paper': DESC},
       smallest_pm=50.0, claims='lenet', paper={}, pm_figure='figure4.png')
 
 
