@@ -9,7 +9,7 @@ Prints each dataset's array shapes and the source used. On a DatasetError
 
 import os
 
-# Before anything can import TensorFlow (tfds does): use tf_keras, see DESIGN.md.
+# Before anything can import TensorFlow (tfds does): use tf_keras (Keras 2), as all code here does.
 os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
 
 import sys  # pylint: disable=g-import-not-at-top,wrong-import-position

@@ -39,18 +39,14 @@ def define_hparam_flags(fv: flags.FlagValues,
 def hparam_overrides(fv: flags.FlagValues) -> Dict[str, Any]:
   """field name -> value of every hparam flag given on the command line.
 
-  A field that `follows` another (see hparams.field) takes its share of the
-  other's value when only the other was given.
+  Only what was given: `Desc.replace(**overrides)` derives the fields that follow
+  a given one (see hparams.field), as it does for a change made in Python.
   """
   given = {}
   for _, f in hparams.leaf_fields():
     value = fv[hparams.flag_name(f)].value
     if value is not None:
       given[f.name] = value
-  for _, f in hparams.leaf_fields():
-    follows = f.metadata.get('follows')
-    if follows and f.name not in given and follows[0] in given:
-      given[f.name] = given[follows[0]] * follows[1]
   return given
 
 

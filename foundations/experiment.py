@@ -2,11 +2,13 @@
 
 As in the reference code, the loop knows nothing about networks, data or
 procedures: it receives `start_level` (what a level starts from: initial
-weights and masks) and `train_level` (trains it). Every procedure (the lottery
-ticket's prune-and-reset, the controls, one-shot pruning, ...) is one such
-`start_level`. The loop adds what the reference lacked: each finished level is
-stored on disk and never recomputed, so an interrupted experiment resumes at
-its first unfinished level.
+weights and masks) and `train_level` (trains it); each way of producing a
+level is one such `start_level`. The loop adds what the reference lacked: each
+finished level is stored on disk and never recomputed, so an interrupted
+experiment resumes at its first unfinished level.
+
+`LevelStore` is the one answer to "is this level finished" (its summary.json
+exists); `trials` and `experiment_names` list what an output directory holds.
 """
 
 import dataclasses
@@ -30,8 +32,8 @@ class Start:
   initial: layer name -> kernel [in, out] / [h, w, in, out] the net starts from (before masking).
   masks: layer name -> 0/1 float32 array of the kernel's shape.
   biases: layer name -> bias [out], or None to keep the freshly built (zero) biases.
-  prune_to: layer name -> number of kernel entries that survive, reached during training by
-    gradual magnitude pruning; None: the masks stay fixed.
+  prune_to: layer name -> number of kernel entries that survive at the end of training, for a
+    level whose training changes its masks; None: the masks stay fixed.
   """
   initial: Arrays
   masks: Arrays
@@ -56,23 +58,48 @@ class Result:
   masks: Optional[Arrays] = None
 
 
-class LevelStore:
-  """Reads and writes one experiment's levels under the reference layout."""
+def trials(output_dir: str) -> List[int]:
+  """The trial numbers T that have a trial<T>/ directory under `output_dir`, sorted."""
+  names = os.listdir(output_dir) if os.path.isdir(output_dir) else []
+  found = [n[len('trial'):] for n in names if n.startswith('trial')]
+  return sorted(int(t) for t in found
+                if t.isdigit() and os.path.isdir(paths.trial(output_dir, int(t))))
 
-  def __init__(self, output_dir: str, trial: int, experiment_name: str):
+
+def _level_names(trial_dir: str) -> List[str]:
+  return [n for n in (os.listdir(trial_dir) if os.path.isdir(trial_dir) else []) if n.isdigit()]
+
+
+def experiment_names(output_dir: str, trial: int) -> List[str]:
+  """The experiments with a directory in some level of `trial`, sorted (finished or not)."""
+  trial_dir = paths.trial(output_dir, trial)
+  return sorted({name for level in _level_names(trial_dir)
+                 for name in os.listdir(os.path.join(trial_dir, level))
+                 if os.path.isdir(os.path.join(trial_dir, level, name))})
+
+
+class LevelStore:
+  """Reads and writes one experiment's levels under the reference layout.
+
+  Its levels are <output_dir>/trial<T>/<level>/<experiment_name>/; with trial=None,
+  `output_dir` is itself the trial directory, of any name (e.g. a run imported from the
+  reference code).
+  """
+
+  def __init__(self, output_dir: str, trial: Optional[int], experiment_name: str):
     self.output_dir, self.trial, self.experiment_name = output_dir, trial, experiment_name
+    self.trial_dir = output_dir if trial is None else paths.trial(output_dir, trial)
 
   def run_dir(self, level: int) -> str:
-    return paths.run(self.output_dir, self.trial, level, self.experiment_name)
+    return paths.run_in_trial(self.trial_dir, level, self.experiment_name)
 
   def is_finished(self, level: int) -> bool:
+    """Whether the level's summary.json, written last, exists."""
     return os.path.exists(paths.summary(self.run_dir(level)))
 
   def finished_levels(self) -> List[int]:
     """The levels of this experiment that have finished, sorted."""
-    trial_dir = paths.trial(self.output_dir, self.trial)
-    names = os.listdir(trial_dir) if os.path.isdir(trial_dir) else []
-    return sorted(int(n) for n in names if n.isdigit() and self.is_finished(int(n)))
+    return sorted(int(n) for n in _level_names(self.trial_dir) if self.is_finished(int(n)))
 
   def load(self, level: int, shapes: Dict[str, tuple]) -> Tuple[Arrays, Arrays, Arrays]:
     """(initial, masks, final) of a finished level; NpzError names a bad file."""

@@ -111,6 +111,29 @@ class ExperimentLoopTest(absltest.TestCase):
       experiment.experiment([0, 1], self.store, rec.start, rec.train, verify_level=refuse)
     self.assertEqual(rec.started, [])
 
+  def test_listing_trials_experiments_and_finished_levels(self):
+    self.assertEqual(experiment.trials(self.out), [])
+    experiment.experiment([0, 1], self.store, Recorder().start, Recorder().train)
+    other = experiment.LevelStore(self.out, 3, 'other')
+    experiment.experiment([0], other, Recorder().start, Recorder().train)
+    os.makedirs(other.run_dir(1))  # started, not finished: listed as an experiment, not a level
+    os.makedirs(os.path.join(self.out, 'trial_notes'))  # not a trial
+    open(paths.hparams(self.out, 1, 'fake'), 'w').close()  # a file beside the levels
+    self.assertEqual(experiment.trials(self.out), [1, 3])
+    self.assertEqual(experiment.experiment_names(self.out, 1), ['fake'])
+    self.assertEqual(experiment.experiment_names(self.out, 3), ['other'])
+    self.assertEqual(experiment.experiment_names(self.out, 2), [])
+    self.assertEqual(other.finished_levels(), [0])
+    self.assertEqual((other.is_finished(0), other.is_finished(1)), (True, False))
+    self.assertEqual(experiment.LevelStore(self.out, 2, 'fake').finished_levels(), [])
+    # A trial directory of any name (trial=None) reads the same levels.
+    renamed = os.path.join(self.out, 'imported')
+    os.rename(paths.trial(self.out, 1), renamed)
+    store = experiment.LevelStore(renamed, None, 'fake')
+    self.assertEqual(store.finished_levels(), [0, 1])
+    self.assertEqual(store.run_dir(1), os.path.join(renamed, '1', 'fake'))
+    self.assertEqual(store.load_summary(1), {'level': 1})
+
   def test_the_loop_needs_no_tensorflow(self):
     code = 'import sys; from foundations import experiment; print("tensorflow" in sys.modules)'
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,

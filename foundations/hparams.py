@@ -32,8 +32,9 @@ def field(default, help_text: str, flag: Optional[str] = None, choices: Tuple[st
   """A dataclass field with its flag's help.
 
   Optional: the flag's name when it differs from the field's, the allowed
-  values, and `follows=(other, factor)`: when only the other field's flag is
-  given, this one becomes factor x that value.
+  values, and `follows=(other, factor)`: the field is factor x the other
+  field's value unless given itself, whether the Desc is made by construction,
+  `Desc.replace` or flags (its default must then be None).
   """
   return dataclasses.field(default=default, metadata={
       'help': help_text, 'flag': flag, 'choices': choices, 'follows': follows})
@@ -46,6 +47,14 @@ def _check_choices(group) -> None:
       raise HparamsError(f'--{flag_name(f)}={value}: expected one of {", ".join(allowed)}')
 
 
+def _fill_follows(group) -> None:
+  """Sets every field of a (frozen) group left at None that `follows` another to its share."""
+  for f in dataclasses.fields(group):
+    follows = f.metadata.get('follows')
+    if follows and getattr(group, f.name) is None:
+      object.__setattr__(group, f.name, getattr(group, follows[0]) * follows[1])
+
+
 def flag_name(f: dataclasses.Field) -> str:
   return f.metadata.get('flag') or f.name
 
@@ -53,8 +62,8 @@ def flag_name(f: dataclasses.Field) -> str:
 @dataclasses.dataclass(frozen=True)
 class DatasetHparams:
   """Which data, how it is split and normalized."""
-  dataset: str = field('mnist', 'Dataset name (default: the network\'s; LeNet also takes '
-                       'fashion_mnist).')
+  dataset: str = field('mnist', 'Dataset name (default: the network\'s; any registered dataset '
+                       'with the network\'s input shape and number of classes).')
   validation_size: int = field(5000, 'Training examples held out for validation.')
   test_size: int = field(0, 'Test examples evaluated: the first N of the test split (0: all of '
                          'them, the paper\'s protocol; fewer only for quick trial runs, and the '
@@ -118,9 +127,9 @@ class PruningHparams:
   """
   prune_percent: float = field(20.0, 'Percent of surviving weights pruned per round in '
                                'fully-connected hidden layers.')
-  output_prune_percent: float = field(10.0, 'Percent pruned per round in the output layer '
-                                      '(default: half of --prune_percent).',
-                                      follows=('prune_percent', 0.5))
+  output_prune_percent: Optional[float] = field(None, 'Percent pruned per round in the output '
+                                                'layer (default: half of --prune_percent).',
+                                                follows=('prune_percent', 0.5))
   conv_prune_percent: Optional[float] = field(None, 'Percent of surviving weights pruned per '
                                               'round in convolutional layers.')
   rounds: int = field(18, 'Pruning rounds; levels 0..rounds are trained (default: enough to '
@@ -131,11 +140,16 @@ class PruningHparams:
                              'magnitude pruning.', flag='pruning', choices=PRUNING_SCOPES)
   rewind_iteration: int = field(0, 'Late resetting: reset survivors to their values at this '
                                 'iteration of level 0 instead of theta_0 (0: theta_0).')
-  gmp_begin: float = field(0.1, 'Gradual magnitude pruning (the gmp procedure): start pruning '
-                           'at this fraction of --training_iterations.')
-  gmp_end: float = field(0.6, 'gmp: reach the level\'s sparsity at this fraction of '
-                         '--training_iterations (the rest trains the final sparse net).')
-  gmp_frequency: int = field(100, 'gmp: update the masks every this many steps.')
+  gmp_begin: float = field(0.1, 'Gradual magnitude pruning (pruning while training): start '
+                           'pruning at this fraction of --training_iterations.')
+  gmp_end: float = field(0.6, 'Gradual magnitude pruning: reach the level\'s sparsity at this '
+                         'fraction of --training_iterations (the rest trains the final sparse '
+                         'net).')
+  gmp_frequency: int = field(100, 'Gradual magnitude pruning: update the masks every this many '
+                             'steps.')
+
+  def __post_init__(self):
+    _fill_follows(self)  # output_prune_percent: half of prune_percent unless given
 
   def validate(self) -> None:
     for name in ('prune_percent', 'output_prune_percent', 'conv_prune_percent'):
@@ -183,8 +197,17 @@ class Desc:
     return self
 
   def replace(self, **changes) -> 'Desc':
-    """A copy with flat field names changed, e.g. replace(rounds=3, learning_rate=0.1)."""
-    return from_flat({**to_flat(self), **changes})
+    """A copy with flat field names changed, e.g. replace(rounds=3, learning_rate=0.1).
+
+    A field that `follows` a changed one (see `field`) is recomputed from it unless it is
+    changed too: replace(prune_percent=30) sets output_prune_percent to 15, as the flag does.
+    """
+    flat = {**to_flat(self), **changes}
+    for _, f in leaf_fields():
+      follows = f.metadata.get('follows')
+      if follows and follows[0] in changes and f.name not in changes:
+        flat[f.name] = None  # filled from the field it follows when the group is made
+    return from_flat(flat)
 
   def to_dict(self) -> Dict[str, Any]:
     return to_flat(self)

@@ -43,7 +43,39 @@ class HparamsTest(absltest.TestCase):
     self.assertIn('pruning', names)  # pruning_scope's flag keeps its historical name
     cli.parse(fv, ['prog', '--prune_percent=30', '--pruning=global', '--rounds=2'])
     self.assertEqual(cli.hparam_overrides(fv), {'prune_percent': 30.0, 'pruning_scope': 'global',
-                                                'rounds': 2, 'output_prune_percent': 15.0})
+                                                'rounds': 2})
+
+  def test_output_rate_follows_prune_percent_alike_in_python_and_flags(self):
+    # A preset whose output rate is not half its hidden rate: changing the hidden rate alone
+    # resets the output rate to half of it, however the change is made.
+    preset = hparams.Desc().replace(prune_percent=40, output_prune_percent=7)
+    self.assertEqual(preset.pruning.output_prune_percent, 7)
+
+    def parsed(*argv):
+      fv = flags.FlagValues()
+      cli.define_hparam_flags(fv)
+      cli.parse(fv, ['prog', *argv])
+      return preset.replace(**cli.hparam_overrides(fv))
+
+    by_python = preset.replace(prune_percent=30)
+    self.assertEqual(by_python.pruning.output_prune_percent, 15.0)
+    self.assertEqual(by_python, parsed('--prune_percent=30'))
+    # An explicit output rate wins, given before or after, in Python or as a flag.
+    explicit = preset.replace(prune_percent=30, output_prune_percent=5)
+    self.assertEqual(explicit.pruning.output_prune_percent, 5)
+    self.assertEqual(explicit, parsed('--prune_percent=30', '--output_prune_percent=5'))
+    self.assertEqual(explicit, parsed('--output_prune_percent=5', '--prune_percent=30'))
+    self.assertEqual(preset.replace(output_prune_percent=5).pruning.prune_percent, 40)
+    # Construction follows the same rule; other changes leave the output rate alone.
+    self.assertEqual(hparams.PruningHparams(prune_percent=30).output_prune_percent, 15.0)
+    self.assertEqual(hparams.PruningHparams().output_prune_percent, 10.0)
+    self.assertEqual(preset.replace(rounds=3).pruning.output_prune_percent, 7)
+
+  def test_stored_descriptions_read_back_equal(self):
+    # hparams.json files hold every field explicitly: they read back as written.
+    stored = hparams.Desc().replace(prune_percent=30, output_prune_percent=12).to_dict()
+    self.assertEqual(hparams.from_flat(stored).to_dict(), stored)
+    self.assertEqual(hparams.from_flat(hparams.Desc().to_dict()), hparams.Desc())
 
   def test_bad_command_lines_are_one_line_usage_errors(self):
     for argv, message in ((['p', 'stray'], 'unexpected arguments: stray'),

@@ -14,7 +14,12 @@ def trial(output_dir: str, trial_number: int) -> str:
 
 
 def run(output_dir: str, trial_number: int, level: int, experiment_name: str) -> str:
-  return os.path.join(trial(output_dir, trial_number), str(level), experiment_name)
+  return run_in_trial(trial(output_dir, trial_number), level, experiment_name)
+
+
+def run_in_trial(trial_dir: str, level: int, experiment_name: str) -> str:
+  """A level's directory inside a trial directory of any name (e.g. an imported reference run)."""
+  return os.path.join(trial_dir, str(level), experiment_name)
 
 
 def initial(run_dir: str) -> str:

@@ -118,15 +118,19 @@ def rounds_to_reach(target_percent: float, shapes: Mapping[str, tuple],
   raise ValueError(f'Pm {target_percent}% is not reached within {max_rounds} rounds')
 
 
-def _layerwise(pruning_hparams, percents, masks, final_weights):
-  return prune_by_percent(percents, masks, final_weights, pruning_hparams.pruning_rule)
+def _layerwise(rule: str, percents: Mapping[str, float], masks, final_weights):
+  return prune_by_percent(percents, masks, final_weights, rule)
 
 
-def _global(pruning_hparams, percents, masks, final_weights):
-  del percents  # one rate for all layers
-  return prune_global(pruning_hparams.prune_percent, masks, final_weights)
+def _global(rule: str, percents: Mapping[str, float], masks, final_weights):
+  """One rate for all layers together: every layer's percent must be that rate."""
+  del rule  # global pruning always prunes exactly round(p * all survivors)
+  rates = sorted(set(percents[name] for name in masks))
+  if len(rates) != 1:
+    raise ValueError(f'global pruning takes one rate for every layer; got {rates}')
+  return prune_global(rates[0], masks, final_weights)
 
 
 # The pruning-strategy registry, keyed by hparams.PruningHparams.pruning_scope:
-# (pruning hparams, layer name -> percent, masks, trained kernels) -> new masks.
+# (pruning rule, layer name -> percent pruned this round, masks, trained kernels) -> new masks.
 STRATEGIES = {'layerwise': _layerwise, 'global': _global}

@@ -68,6 +68,26 @@ class GlobalAndRoundsTest(absltest.TestCase):
     # Smaller-magnitude layer 'a' loses a larger share than layer-wise pruning would.
     self.assertLess(pruning.remaining_counts(new)['a'] / 600, 0.8)
 
+  def test_global_strategy_reads_only_the_percents_it_is_given(self):
+    rng = np.random.RandomState(3)
+    masks = {'a': np.ones((10, 6), np.float32), 'b': np.ones((6, 4), np.float32)}
+    weights = {'a': rng.randn(10, 6), 'b': rng.randn(6, 4)}
+    for percent in (20.0, 35.0):
+      new = pruning.STRATEGIES['global']('exact', {'a': percent, 'b': percent}, masks, weights)
+      expected = pruning.prune_global(percent, masks, weights)
+      for n in masks:
+        np.testing.assert_array_equal(new[n], expected[n])
+      self.assertEqual(sum(pruning.remaining_counts(new).values()), 84 - round(percent / 100 * 84))
+    with self.assertRaisesWithLiteralMatch(
+        ValueError, 'global pruning takes one rate for every layer; got [10.0, 20.0]'):
+      pruning.STRATEGIES['global']('exact', {'a': 20.0, 'b': 10.0}, masks, weights)
+
+  def test_layerwise_strategy_prunes_each_layer_at_its_percent(self):
+    masks = {'a': np.ones((10, 10), np.float32), 'b': np.ones((5, 4), np.float32)}
+    weights = {'a': np.arange(100.0).reshape(10, 10), 'b': np.arange(20.0).reshape(5, 4)}
+    new = pruning.STRATEGIES['layerwise']('exact', {'a': 30.0, 'b': 10.0}, masks, weights)
+    self.assertEqual(pruning.remaining_counts(new), {'a': 70, 'b': 18})
+
   def test_rounds_to_reach_smallest_figure3_ticket(self):
     shapes = {'layer0': (784, 300), 'layer1': (300, 100), 'layer2': (100, 10)}
     percents = {'layer0': 20.0, 'layer1': 20.0, 'layer2': 10.0}

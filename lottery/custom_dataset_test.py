@@ -35,7 +35,8 @@ NETWORK = networks.Network(  # not registered: the test's own
     name='mlp784_32', build=_build, shapes={'layer0': (784, 32), 'layer1': (32, 10)},
     layer_kinds={'layer0': 'fc', 'layer1': 'output'}, dataset=NAME, input_shape=(28, 28, 1),
     flatten=True, eval_batch_size=1000, jit_compile=False, presets=lambda dropout: {},
-    smallest_pm=50.0, claims='lenet', paper={}, pm_figure='figure4.png')
+    smallest_pm=50.0, claims='lottery.report.sections:lenet_claims_and_figures', paper={},
+    pm_figure='figure4.png')
 
 
 class GeneratedDatasetEndToEndTest(tf.test.TestCase):

@@ -4,13 +4,13 @@
                                              metrics.csv, summary.json, tensorboard/
   <output_dir>/trial<T>/<experiment>.hparams.json, <experiment>.results.md
 
-Every procedure (lottery, controls, one-shot, ...) trains the same way: the
-net is built with the run's model seed, set to the procedure's start, trained
-with the level's data order, and measured.
+Every procedure trains the same way: the net is built with the run's model
+seed, set to the procedure's start by the procedure's `training` hook, trained
+with the level's data order, and measured. What differs between procedures is
+declared by the procedure (lottery.procedures.Procedure), never tested here by name.
 """
 
 import functools
-import gc
 import json
 import os
 import time
@@ -21,23 +21,15 @@ from foundations import hparams
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
+from lottery import level_models
 from lottery import procedures
 from lottery import progress
 from lottery import seeds
-
-
-# (network, training hparams, ...) -> trainer.CompiledTraining reused across levels; see
-# make_train_level.
-_COMPILED = {}
+from lottery import tensorboard_rows
 
 
 class ResultsMismatchError(ValueError):
   """The output directory holds results of an experiment with other hyperparameters."""
-
-
-def experiment_name(procedure: procedures.Procedure, desc: hparams.Desc) -> str:
-  """Where a procedure's runs go: the description's name for lottery, else the procedure's."""
-  return desc.experiment_name if procedure.name == 'lottery' else procedure.name
 
 
 def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
@@ -57,116 +49,26 @@ def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
   save_restore.save_json(path, desc.to_dict())
 
 
-# TensorBoard tag and metrics-row key of each scalar written per evaluation.
-_SCALARS = tuple((f'{split}/{what}', f'{split}_{what}') for split in ('train', 'val', 'test')
-                 for what in ('loss', 'accuracy'))
-
-
-def _scalar(tf, tag: str, value):
-  """tf.summary.scalar under exactly `tag` (inside tf.cond the tag would gain 'cond_N/')."""
-  scope, name = tag.rsplit('/', 1)
-  with tf.name_scope(scope + '/'):  # a trailing '/' names the scope absolutely
-    return tf.summary.scalar(name, value)
-
-
-def _not_row_writer_retracing(record) -> bool:
-  """Drops TensorFlow's "frequent retracing" warning about write_present: the function is made
-  (and traced once) per level on purpose, as each level has its own summary writer."""
-  return 'write_present' not in record.getMessage()
-
-
-def _row_writer(writer):
-  """write(row): the row's scalars (NaNs skipped) in one graph call, not six eager summary
-  writes (0.3 s less per 50-evaluation level). Which are present is a boolean tensor, so one
-  trace serves every row (a Python pattern per row retraced up to five times a level).
-  """
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  logger = tf.get_logger()
-  if _not_row_writer_retracing not in logger.filters:
-    logger.addFilter(_not_row_writer_retracing)
-
-  @tf.function(autograph=False)
-  def write_present(iteration, values, present):
-    with writer.as_default(step=iteration):
-      for i, (tag, _) in enumerate(_SCALARS):
-        tf.cond(present[i], lambda i=i, tag=tag: _scalar(tf, tag, values[i]),
-                lambda: tf.constant(False))
-
-  def write(row):
-    values = tf.constant([row[key] for _, key in _SCALARS], tf.float32)
-    write_present(tf.constant(int(row['iteration']), tf.int64), values,
-                  tf.logical_not(tf.math.is_nan(values)))
-
-  return write
-
-
-def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = True,
-                     save_rewind_point: bool = False) -> Callable:
+def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, network,
+                     show_progress: bool = True) -> Callable:
   """train_level(start, level, run_dir) -> experiment.Result for the level loop.
 
-  With `save_rewind_point`, level 0 also saves its weights at the description's
-  rewind_iteration (rewind.npz, rewind_biases.npz) for late resetting.
+  The procedure's `training` makes each level's model; its `rewind_point` says whether (and at
+  which iteration) a level also saves its weights for late resetting (rewind.npz,
+  rewind_biases.npz).
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  import tf_keras as keras  # pylint: disable=g-import-not-at-top
   from foundations import masked_layers  # pylint: disable=g-import-not-at-top
   from foundations import trainer  # pylint: disable=g-import-not-at-top
-  model_seed = seeds.derive(desc.seed, desc.trial, 'model')
-  # The model and its compiled functions are reused by every level in this process that has the
-  # same network and training settings: each level sets all weights, masks and biases and resets
-  # the optimizer, so results are those of a fresh model. Not with dropout, whose random state
-  # would carry over from one level to the next.
-  reusable = not desc.model.dropout
-  key = (network.name, desc.training, network.eval_batch_size, network.jit_compile)
-
-  def compiled_model():
-    if reusable and key in _COMPILED:
-      return _COMPILED[key]
-    compiled = trainer.CompiledTraining(network.build(model_seed, desc.model.dropout),
-                                        desc.training, network.eval_batch_size,
-                                        network.jit_compile)
-    if reusable:
-      _COMPILED.clear()  # one network at a time: keep memory flat
-      _COMPILED[key] = compiled
-    return compiled
-
-  # How a level's masks and trained kernels are read after training, the first iteration its
-  # early stop may be chosen at, and what its summary adds: (masks, kernels, first_stop, extra).
-  fixed_masks = (masked_layers.get_masks, masked_layers.get_kernels, 1, {})
-
-  def fixed_model(start: experiment.Start):
-    compiled = compiled_model()
-    masked_layers.set_weights_and_masks(compiled.model, start.initial, start.masks, start.biases)
-    return compiled, fixed_masks
-
-  def gradual_model(start: experiment.Start):
-    """A fresh model wrapped for gradual pruning to start.prune_to (its schedule is traced in)."""
-    from foundations import gmp  # pylint: disable=g-import-not-at-top  (tfmot: only for gmp)
-    schedule = gmp.Schedule.of(desc.training.training_iterations, desc.pruning.gmp_begin,
-                               desc.pruning.gmp_end, desc.pruning.gmp_frequency)
-    model = network.build(model_seed, desc.model.dropout)
-    masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
-    wrapped = gmp.wrap(model, start.prune_to, schedule)
-    gmp.prepare(wrapped)
-    # The early stop is chosen once the level's sparsity is reached (at once if nothing is pruned).
-    pruned = any(count < start.masks[name].size for name, count in start.prune_to.items())
-    extra = {'gmp_schedule': dict(begin=schedule.begin, end=schedule.end,
-                                  frequency=schedule.frequency)}
-    compiled = trainer.CompiledTraining(wrapped, desc.training, network.eval_batch_size,
-                                        network.jit_compile)
-    return compiled, (gmp.masks, gmp.final_kernels, schedule.end if pruned else 1, extra)
+  models = level_models.Models(desc, network)
 
   def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
     begin = time.time()
-    gradual = start.prune_to is not None
-    compiled, (get_masks, get_kernels, first_stop, extra) = \
-        gradual_model(start) if gradual else fixed_model(start)
-    model = compiled.model
+    made = procedure.training(models, start)
+    model = made.compiled.model
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
-    bar = progress.Progress(level, desc.training.training_iterations) \
-        if show_progress else None
-
-    write_row = _row_writer(writer)
+    write_row = tensorboard_rows.writer(writer)
+    bar = progress.Progress(level, desc.training.training_iterations) if show_progress else None
 
     def on_eval(row):
       write_row(row)
@@ -177,25 +79,22 @@ def make_train_level(desc: hparams.Desc, data, network, show_progress: bool = Tr
       save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
-    rewinding = save_rewind_point and level == 0
-    metrics = trainer.train(compiled, data, desc.training,
+    metrics = trainer.train(made.compiled, data, desc.training,
                             seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
-                            snapshot_iteration=desc.pruning.rewind_iteration if rewinding else None,
-                            on_snapshot=save_rewind, first_stop=first_stop)
+                            snapshot_iteration=procedure.rewind_point(desc, level),
+                            on_snapshot=save_rewind, first_stop=made.first_stop)
     writer.close()
-    masks = get_masks(model)
-    summary = dict(metrics.summary(first_stop=first_stop), level=level,
+    masks = made.masks(model)
+    summary = dict(metrics.summary(first_stop=made.first_stop), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
-                   wall_seconds=time.time() - begin, **extra)
-    # Masks decided while training are the level's; fixed ones are saved from the start.
-    result = experiment.Result(get_kernels(model), masked_layers.get_biases(model),
-                               metrics.to_csv(), summary, masks=masks if gradual else None)
-    if gradual or not reusable:  # a model per level: drop it and its graphs
-      del model, compiled
-      if not reusable:  # (a cached model may live beside a gradual one: keep the session)
-        keras.backend.clear_session()
-      gc.collect()
+                   wall_seconds=time.time() - begin, **made.summary_extra)
+    result = experiment.Result(made.kernels(model), masked_layers.get_biases(model),
+                               metrics.to_csv(), summary,
+                               masks=masks if made.changes_masks else None)
+    if made.own:  # a model for this level alone: drop it and its graphs
+      del made, model
+      models.release()
     return result
 
   return train_level
@@ -219,7 +118,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     on_level: called (level, summary, resumed) after each level.
   """
   source_name = source_name or desc.experiment_name
-  name = experiment_name(procedure, desc)
+  name = procedure.experiment_name(desc)
   run_desc = desc.replace(experiment_name=name)
   check_or_record_hparams(run_desc, output_dir)
   ctx = procedures.Context(desc, network, output_dir, name, source_name)
@@ -229,9 +128,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
 
   @functools.lru_cache(maxsize=None)
   def ready():  # made when a level must run: rerunning finished levels starts no TensorFlow
-    return make_train_level(run_desc, data() if callable(data) else data, network, show_progress,
-                            save_rewind_point=procedure.name == 'lottery'
-                            and desc.pruning.rewind_iteration > 0)
+    return make_train_level(procedure, run_desc, data() if callable(data) else data, network,
+                            show_progress)
 
   def start(level):
     ready()  # first: a procedure may draw weights with TensorFlow, which must be set up by then

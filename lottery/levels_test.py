@@ -1,6 +1,7 @@
 """Running a procedure's levels on a tiny generated problem: files, counts, reset, resume."""
 
-import logging
+import dataclasses
+import json
 import os
 
 os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
@@ -11,6 +12,7 @@ import tensorflow as tf
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
+from lottery import level_models
 from lottery import levels
 from lottery import procedures
 from lottery.testing import tiny_run
@@ -157,28 +159,29 @@ class LotteryLevelsTest(tf.test.TestCase):
     self.assertEqual(open(masks, 'rb').read(), b'not an npz')
     self.assertFalse(os.path.exists(paths.run(out, 1, 4, 'lottery')))
 
+  def test_the_procedure_declares_directory_rewind_point_and_training(self):
+    # levels.run reads these from the procedure, whatever its name.
+    modes = []
 
-if __name__ == '__main__':
-  tf.test.main()
+    def training(models, start):
+      modes.append(start.prune_to)
+      return dataclasses.replace(level_models.fixed_masks(models, start),
+                                 summary_extra={'mode': 'custom'})
 
-
-class RowWriterTest(tf.test.TestCase):
-
-  def test_a_writer_per_level_for_many_levels_warns_of_no_retracing(self):
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    tf.get_logger().addHandler(handler)
-    self.addCleanup(tf.get_logger().removeHandler, handler)
-    nan = float('nan')
-    for level in range(7):  # TensorFlow warns from the fifth trace of the same code on
-      writer = tf.summary.create_file_writer(os.path.join(self.get_temp_dir(), str(level)))
-      write = levels._row_writer(writer)  # pylint: disable=protected-access
-      for iteration, train, test in ((0, nan, 0.5), (100, 0.3, nan), (200, 0.2, 0.6)):
-        write(dict(iteration=iteration, train_loss=train, train_accuracy=train, val_loss=0.4,
-                   val_accuracy=0.9, test_loss=test, test_accuracy=test))
-      writer.close()
-    self.assertEqual([r.getMessage() for r in records if 'retracing' in r.getMessage()], [])
+    custom = dataclasses.replace(procedures.get('lottery'), name='custom', training=training,
+                                 rewind_point=lambda desc, level: 20 if level == 1 else None)
+    out = self.create_tempdir().full_path
+    levels.run(custom, DESC.replace(rounds=1, experiment_name='mine'), tiny_run.tiny_splits(),
+               tiny_run.tiny_network(), out, show_progress=False)
+    self.assertEqual(os.listdir(os.path.join(out, 'trial1', '0')), ['mine'])
+    self.assertEqual(modes, [None, None])
+    for level in (0, 1):
+      run_dir = paths.run(out, 1, level, 'mine')
+      self.assertEqual(os.path.exists(paths.rewind(run_dir)), level == 1)
+      with open(paths.summary(run_dir)) as f:
+        self.assertEqual(json.load(f)['mode'], 'custom')
+    unnamed = dataclasses.replace(custom, named_by_desc=False)
+    self.assertEqual(unnamed.experiment_name(DESC.replace(experiment_name='mine')), 'custom')
 
 
 class LazyTestEvaluationTest(tf.test.TestCase):
@@ -217,3 +220,7 @@ class LazyTestEvaluationTest(tf.test.TestCase):
       self.assertFalse(skipped[lazy.column('iteration') <= 40].any())
       self.assertFalse(skipped[-1])
       np.testing.assert_array_equal(test[~skipped], full.column('test_accuracy')[~skipped])
+
+
+if __name__ == '__main__':
+  tf.test.main()

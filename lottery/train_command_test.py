@@ -34,6 +34,9 @@ class ParseTrainTest(absltest.TestCase):
                      ('lenet300_100', 'mnist', 50000, 1.2e-3, 18, 10.0))
     self.assertEqual((inv.output_dir, inv.threads, inv.preset), ('runs', 1, 'paper'))
     self.assertEqual(flat(train('--prune_percent=30'), 'output_prune_percent'), (15.0,))
+    paper = train('--rounds=5').desc  # the preset: a change in Python gives what the flag gives
+    self.assertEqual(train('--rounds=5', '--prune_percent=30').desc,
+                     paper.replace(prune_percent=30))
     self.assertEqual(flat(train('--prune_percent=30', '--output_prune_percent=5'),
                           'output_prune_percent'), (5.0,))
     self.assertEqual(flat(train('--preset=reference'), 'optimizer', 'learning_rate',

@@ -7,6 +7,11 @@ the machinery and imports none of the others; `datasets` may use
 `foundations`; `lottery` may use both; the experiment packages may use all.
 Every import statement counts, including those inside functions.
 
+Inside `lottery`, the core (the level loop, its registries and what they use:
+CORE) imports none of the sub-packages built on it (SUBPACKAGES: sweep, report,
+interop, bench, testing), and only tests (`*_test.py`) import the test fixtures
+of `lottery.testing`.
+
 Usage: python -m tools.layering [--root=DIR]   (prints violations, exits 1 if any)
 """
 
@@ -16,21 +21,50 @@ import sys
 
 LAYERS = {'foundations': 0, 'datasets': 1, 'lottery': 2, 'mnist_fc': 3, 'cifar_conv': 3}
 
+# Files (or directories, ending in '/') of lottery's core, relative to the root.
+CORE = ('lottery/levels.py', 'lottery/level_models.py', 'lottery/tensorboard_rows.py',
+        'lottery/seeds.py', 'lottery/progress.py', 'lottery/environment.py',
+        'lottery/reference_format.py', 'lottery/procedures/', 'lottery/networks/')
+SUBPACKAGES = ('lottery.sweep', 'lottery.report', 'lottery.interop', 'lottery.bench',
+               'lottery.testing')
+TEST_FIXTURES = 'lottery.testing'
 
-def imported_packages(source: str):
-  """(line, top-level package) of every import in a module's source."""
+
+def imported_modules(source: str):
+  """(line, dotted name) of every import in a module's source; `from a import b` gives a.b."""
   for node in ast.walk(ast.parse(source)):
     if isinstance(node, ast.Import):
       for alias in node.names:
-        yield node.lineno, alias.name.split('.')[0]
+        yield node.lineno, alias.name
     elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-      yield node.lineno, node.module.split('.')[0]
+      for alias in node.names:
+        yield node.lineno, f'{node.module}.{alias.name}'
+
+
+def _within(module: str, package: str) -> bool:
+  return module == package or module.startswith(package + '.')
+
+
+def _file_violations(rel: str, package: str, source: str):
+  """The violations of one file at `rel` (relative to the root) of `package`."""
+  layer = LAYERS[package]
+  core = any(rel == c or (c.endswith('/') and rel.startswith(c)) for c in CORE)
+  test = rel.endswith('_test.py')
+  fixture = rel.startswith(TEST_FIXTURES.replace('.', '/') + '/')
+  for line, module in imported_modules(source):
+    top = module.split('.')[0]
+    if top in LAYERS and top != package and LAYERS[top] >= layer:
+      yield f'{rel}:{line}: {package} imports {top}'
+    elif core and not test and any(_within(module, p) for p in SUBPACKAGES):
+      yield f'{rel}:{line}: lottery core imports {module}'
+    elif not test and not fixture and _within(module, TEST_FIXTURES):
+      yield f'{rel}:{line}: a non-test module imports {module}'
 
 
 def violations(root: str):
-  """'path:line: <package> imports <higher package>' for each import running up the layers."""
+  """'path:line: <what>' for each import running up the layers or into a sub-package."""
   found = []
-  for package, layer in sorted(LAYERS.items()):
+  for package in sorted(LAYERS):
     for directory, dirs, files in os.walk(os.path.join(root, package)):
       dirs[:] = sorted(d for d in dirs if d != '__pycache__')
       for name in sorted(files):
@@ -39,9 +73,8 @@ def violations(root: str):
         path = os.path.join(directory, name)
         with open(path) as f:
           source = f.read()
-        for line, imported in imported_packages(source):
-          if imported in LAYERS and imported != package and LAYERS[imported] >= layer:
-            found.append(f'{os.path.relpath(path, root)}:{line}: {package} imports {imported}')
+        rel = os.path.relpath(path, root).replace(os.sep, '/')
+        found.extend(_file_violations(rel, package, source))
   return sorted(found, key=lambda v: (v.split(':')[0], int(v.split(':')[1])))
 
 

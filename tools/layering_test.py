@@ -30,6 +30,28 @@ class LayeringTest(absltest.TestCase):
         'lottery/bench.py:1: lottery imports mnist_fc',
     ])
 
+  def test_lottery_core_imports_no_sub_package_and_only_tests_import_fixtures(self):
+    root = self.create_tempdir()
+    root.create_file('lottery/levels.py', 'from lottery.report import analyze\n'
+                     'from lottery import sweep\nfrom lottery import networks\n')
+    root.create_file('lottery/procedures/gmp.py', 'def f():\n  import lottery.interop.parity\n')
+    root.create_file('lottery/networks/lenet.py', 'from lottery.bench import sweep\n'
+                     'CLAIMS = "lottery.report.sections:lenet"\n')
+    root.create_file('lottery/procedures/gmp_test.py', 'from lottery.testing import tiny_run\n'
+                     'from lottery.report import analyze\n')
+    root.create_file('lottery/sweep/driver.py', 'from lottery.report import analyze\n'
+                     'from lottery.testing import tiny_run\n')
+    root.create_file('lottery/testing/tiny_run.py', 'from lottery.testing import subprocess_run\n')
+    root.create_file('mnist_fc/runners/train.py', 'import lottery.testing.tiny_run\n')
+    self.assertEqual(layering.violations(root.full_path), [
+        'lottery/levels.py:1: lottery core imports lottery.report.analyze',
+        'lottery/levels.py:2: lottery core imports lottery.sweep',
+        'lottery/networks/lenet.py:1: lottery core imports lottery.bench.sweep',
+        'lottery/procedures/gmp.py:2: lottery core imports lottery.interop.parity',
+        'lottery/sweep/driver.py:2: a non-test module imports lottery.testing.tiny_run',
+        'mnist_fc/runners/train.py:1: a non-test module imports lottery.testing.tiny_run',
+    ])
+
 
 if __name__ == '__main__':
   absltest.main()

@@ -61,11 +61,12 @@ def sequential(out: str, iterations: int, trials=TRIALS) -> None:
 
 def _mean_level_seconds(out: str) -> float:
   """Mean wall_seconds (training and evaluating) of the level summaries under `out`."""
-  import glob  # pylint: disable=g-import-not-at-top
+  from foundations import experiment  # pylint: disable=g-import-not-at-top
   walls = []
-  for path in glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')):
-    with open(path) as f:
-      walls.append(json.load(f)['wall_seconds'])
+  for trial in experiment.trials(out):
+    for name in experiment.experiment_names(out, trial):
+      store = experiment.LevelStore(out, trial, name)
+      walls += [store.load_summary(level)['wall_seconds'] for level in store.finished_levels()]
   return sum(walls) / len(walls)
 
 

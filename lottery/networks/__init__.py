@@ -33,7 +33,9 @@ class Network:
   jit_compile: XLA-compile the train step (helps LeNet, not the convnets).
   presets: dropout rate -> {preset name: Desc}; the first preset is the default.
   smallest_pm: the default --rounds reaches this Pm (%): the paper's smallest in its figures.
-  claims: which claims table of lottery.report applies ('lenet' or 'conv').
+  claims: 'module:function' writing this network's paper-claims section of the report (see
+    lottery.report.sections); a string, resolved only when a report is made, so that the
+    registry does not import the report.
   paper: the paper's numbers the report compares against (name -> value).
   pm_figure: file name of the early-stop/accuracy-vs-Pm figure (the paper's figure number).
   """
@@ -58,11 +60,19 @@ class Network:
     return list(self.shapes.values())[-1][-1]
 
   def layer_percents(self, pruning: PruningHparams) -> Dict[str, float]:
-    """Layer name -> percent of its survivors pruned per round."""
+    """Layer name -> percent of its survivors pruned per round, by its kind (layer-wise rates)."""
     conv = pruning.conv_prune_percent
     rate = {'fc': pruning.prune_percent, 'output': pruning.output_prune_percent,
             'conv': conv if conv is not None else pruning.prune_percent}
     return {name: rate[kind] for name, kind in self.layer_kinds.items()}
+
+  def round_percents(self, pruning: PruningHparams) -> Dict[str, float]:
+    """Layer name -> the percent a pruning round is given for it (foundations.pruning.STRATEGIES):
+    its layer-wise rate, or under global pruning the one rate, --prune_percent, for every layer.
+    """
+    if pruning.pruning_scope == 'global':
+      return {name: pruning.prune_percent for name in self.layer_kinds}
+    return self.layer_percents(pruning)
 
 
 _REGISTRY = registry.Registry('network', HparamsError)

@@ -98,7 +98,8 @@ def _register(name: str, blocks: Tuple[int, ...]) -> None:
       presets=lambda dropout: {'paper': paper_desc(name, dropout)},
       # Deep enough for Appendix H's deepest claim: "above unpruned while Pm > 2%".
       smallest_pm=2.0,
-      claims='conv', paper=PAPER_NUMBERS[name], pm_figure='figure5.png'))
+      claims='lottery.report.sections:conv_claims_table', paper=PAPER_NUMBERS[name],
+      pm_figure='figure5.png'))
 
 
 for _name, _blocks in CONV_BLOCKS.items():

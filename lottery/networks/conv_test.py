@@ -52,6 +52,12 @@ class ConvNetworksTest(absltest.TestCase):
     self.assertEqual(network.layer_percents(network.presets(0.0)['paper'].pruning), {
         'conv0': 15.0, 'conv1': 15.0, 'conv2': 15.0, 'conv3': 15.0, 'conv4': 15.0,
         'conv5': 15.0, 'fc0': 20.0, 'fc1': 20.0, 'output': 10.0})
+    # A pruning round is given the layer-wise rates, or under global pruning the one rate.
+    paper = network.presets(0.0)['paper']
+    self.assertEqual(network.round_percents(paper.pruning),
+                     network.layer_percents(paper.pruning))
+    self.assertEqual(set(network.round_percents(
+        paper.replace(pruning_scope='global').pruning).values()), {20.0})
     self.assertLessEqual(network.eval_batch_size, 2500)
     sizes = {name: sum(math.prod(s) for s in networks.get(name).shapes.values())
              for name in conv.CONV_BLOCKS}

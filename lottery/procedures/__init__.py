@@ -1,11 +1,14 @@
-"""The procedure registry: name -> how a level of that procedure starts.
+"""The procedure registry: name -> how a level of that procedure starts, trains and is named.
 
 A procedure is one function from the files of the levels it depends on to the
-(initial weights, masks[, biases]) of a run, plus which levels those are. A
-procedure that prunes while it trains (gmp) returns all-ones masks and the
-per-layer counts to reach (`Start.prune_to`) instead. The
-one level loop (foundations.experiment) and the sweep drive every procedure
-alike. A new procedure is one module in this package that calls
+(initial weights, masks[, biases]) of a run, plus which levels those are, and
+the hooks by which it differs from the others (see `Procedure`): where its runs
+go, whether level 0 saves a rewind point, how a level's model is made (a
+procedure that prunes while it trains returns all-ones masks and the per-layer
+counts to reach, `Start.prune_to`, and supplies its own `training`), and its
+section of the report. The one level loop (foundations.experiment, driven by
+lottery.levels) and the sweep drive every procedure alike and never test a
+procedure's name. A new procedure is one module in this package that calls
 `register(Procedure(...))`, its test, and one import line at the bottom of this file.
 
 Dependencies name a role, not a directory: 'self' is the procedure's own
@@ -14,7 +17,7 @@ both are the same run).
 """
 
 import dataclasses
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -22,6 +25,7 @@ from foundations import experiment
 from foundations import pruning
 from foundations import registry
 from foundations.hparams import Desc
+from lottery import level_models
 from lottery import seeds
 
 Arrays = Dict[str, np.ndarray]
@@ -40,7 +44,7 @@ class Context:
     self.stores = {'self': experiment.LevelStore(output_dir, desc.trial, self_name),
                    'source': experiment.LevelStore(output_dir, desc.trial, source_name)}
     self.shapes = dict(network.shapes)
-    self.percents = network.layer_percents(desc.pruning)
+    self.percents = network.layer_percents(desc.pruning)  # layer-wise rates
 
   def seed(self, purpose: str, level: int = 0) -> int:
     return seeds.derive(self.desc.seed, self.desc.trial, purpose, level)
@@ -66,8 +70,9 @@ class Context:
 
   def prune(self, masks: Arrays, final: Arrays) -> Arrays:
     """One pruning round by the run's strategy (layer-wise or global)."""
-    return pruning.STRATEGIES[self.desc.pruning.pruning_scope](
-        self.desc.pruning, self.percents, masks, final)
+    p = self.desc.pruning
+    return pruning.STRATEGIES[p.pruning_scope](p.pruning_rule, self.network.round_percents(p),
+                                               masks, final)
 
   def fresh_kernels(self, seed: int) -> Arrays:
     """A freshly built network's seeded Glorot kernels (theta_0 for seed = model_seed)."""
@@ -85,21 +90,43 @@ class Context:
     return {name: np.ones(shape, np.float32) for name, shape in self.shapes.items()}
 
 
+def no_rewind_point(desc: Desc, level: int) -> Optional[int]:
+  del desc, level
+  return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Procedure:
   """One way of producing a level.
 
-  name: registry name; also the experiment directory of its runs, except for
-    `lottery`, whose runs go under the description's experiment_name.
+  name: registry name.
   start: (context, level) -> Start.
   requires: level -> [(role, level)] it reads ('self' or 'source').
   default_levels: (desc, finished source levels) -> levels run when none are given.
+  doc: one line, printed when it runs.
+  named_by_desc: its runs go under the description's experiment_name (the run others read
+    as their source); otherwise under the procedure's name.
+  rewind_point: (desc, level) -> the iteration at which that level saves its weights and biases
+    (rewind.npz, rewind_biases.npz) for later levels to reset to, or None.
+  training: (level_models.Models, start) -> LevelModel: how a level's model is made and read;
+    the default keeps the start's masks fixed.
+  report: 'module:function' of its section of the report (see lottery.report.sections), or
+    '' for none; a string, so that this package does not import the report.
   """
   name: str
   start: Callable[[Context, int], Start]
   requires: Callable[[int], List[Tuple[str, int]]]
   default_levels: Callable[[Desc, List[int]], List[int]]
   doc: str = ''
+  named_by_desc: bool = False
+  rewind_point: Callable[[Desc, int], Optional[int]] = no_rewind_point
+  training: Callable[[level_models.Models, Start], level_models.LevelModel] = \
+      level_models.fixed_masks
+  report: str = ''
+
+  def experiment_name(self, desc: Desc) -> str:
+    """The experiment directory of this procedure's runs of `desc`."""
+    return desc.experiment_name if self.named_by_desc else self.name
 
 
 _REGISTRY = registry.Registry('procedure')

@@ -29,6 +29,13 @@ def requires(level: int):
   return [] if level == 0 else [('self', level - 1)]
 
 
+def rewind_point(desc, level: int):
+  """Late resetting: level 0 saves its weights at --rewind_iteration for the later levels."""
+  iteration = desc.pruning.rewind_iteration
+  return iteration if level == 0 and iteration > 0 else None
+
+
 procedures.register(procedures.Procedure(
     name='lottery', start=start, requires=requires, default_levels=procedures.every_level,
-    doc='iterative magnitude pruning, survivors reset to theta_0 (or to iteration k)'))
+    doc='iterative magnitude pruning, survivors reset to theta_0 (or to iteration k)',
+    named_by_desc=True, rewind_point=rewind_point))

@@ -4,13 +4,12 @@ Several trials (<output_dir>/trial1, trial2, ...) are aggregated into mean, min 
 """
 
 import dataclasses
-import glob
-import json
 import os
 from typing import Dict, List, Optional
 
 import numpy as np
 
+from foundations import experiment as experiment_lib
 from foundations import paths
 from foundations.metrics import Metrics
 from lottery import procedures
@@ -50,14 +49,12 @@ class Row:
 
 
 def load_summaries(output_dir: str, experiment: str) -> Dict[int, Dict[int, dict]]:
-  """trial -> level -> summary.json contents, for every finished level found."""
+  """trial -> level -> summary.json contents, for every finished level found (sorted)."""
   found: Dict[int, Dict[int, dict]] = {}
-  for path in glob.glob(os.path.join(output_dir, 'trial*', '*', experiment, 'summary.json')):
-    level_dir = os.path.dirname(os.path.dirname(path))
-    trial_dir = os.path.dirname(level_dir)
-    trial = int(os.path.basename(trial_dir)[len('trial'):])
-    with open(path) as f:
-      found.setdefault(trial, {})[int(os.path.basename(level_dir))] = json.load(f)
+  for trial in experiment_lib.trials(output_dir):
+    store = experiment_lib.LevelStore(output_dir, trial, experiment)
+    for level in store.finished_levels():
+      found.setdefault(trial, {})[level] = store.load_summary(level)
   return found
 
 

@@ -1,4 +1,4 @@
-"""Analysis of finished experiments: results table, figures and the reproduction conv_claims.
+"""Analysis of finished experiments: results table, figures and the reproduction claims.
 
   python -m lottery.analyze --output_dir=runs/lenet --network=lenet300_100
 
@@ -8,8 +8,7 @@ the paper), figure3.png (accuracy curves) and figure4.png (LeNet) or figure5.png
 (conv nets): early stop and accuracy vs Pm.
 """
 
-import glob
-import json
+import importlib
 import os
 import sys
 
@@ -19,10 +18,9 @@ from absl import flags
 
 from foundations import save_restore
 from lottery.report import aggregate
-from lottery.report import lenet_claims
 from lottery.report import figures
 from lottery import networks
-from lottery.report import conv_claims
+from lottery import procedures
 
 _OUTPUT_DIR = flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
 _NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
@@ -30,14 +28,10 @@ _NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
 _REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
 
 
-def _protocol(output_dir: str):
-  """(training iterations per level, test_size) recorded by the lottery runs ((None, 0) if none
-  are recorded; files older than --test_size evaluated the whole test split)."""
-  for path in sorted(glob.glob(os.path.join(output_dir, 'trial*', 'lottery.hparams.json'))):
-    with open(path) as f:
-      recorded = json.load(f)
-    return recorded.get('training_iterations'), recorded.get('test_size', 0)
-  return None, 0
+def _hook(dotted: str):
+  """The function a registry entry names as 'module:function' (see lottery.report.sections)."""
+  module, _, name = dotted.partition(':')
+  return getattr(importlib.import_module(module), name)
 
 
 def analyze(output_dir: str, network: str, report_dir: str) -> list:
@@ -52,28 +46,17 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   save_restore.save_text(written[0], aggregate.markdown_table(rows))
   save_restore.save_text(written[2], aggregate.summaries_csv(output_dir))
   entry = networks.get(network)
-  if entry.claims == 'lenet':
-    summaries = {p: aggregate.load_summaries(output_dir, p) for p in aggregate.EXPERIMENTS}
-    text = lenet_claims.markdown(lenet_claims.LENET_CLAIMS, summaries, *_protocol(output_dir))
-  else:
-    text = conv_claims.markdown(rows, network)
-  gmp = aggregate.versus_table(rows)
-  if gmp:
-    text += ('\n## Winning tickets against gradual magnitude pruning (tfmot)\n\n'
-             'Test accuracy (%), mean [min, max] over trials, at the same Pm. GMP prunes during '
-             'one training run from theta_0 (see README); its early stop is chosen only after '
-             'it reaches the level\'s sparsity. diff = ticket minus GMP.\n\n' + gmp)
+  # The network's claims and the procedures' own sections: hooks of their registry entries.
+  text, claim_figures = _hook(entry.claims)(output_dir, rows, entry, report_dir)
+  for name in procedures.names():
+    if procedures.get(name).report:
+      text += _hook(procedures.get(name).report)(rows)
   save_restore.save_text(written[1], text)
   curves = os.path.join(report_dir, 'figure3.png')
   figures.curves_figure(output_dir, rows, curves)
   pm_path = os.path.join(report_dir, entry.pm_figure)
   figures.pm_figure(rows, pm_path, f'{network}: iterative pruning and controls')
-  written += [curves, pm_path]
-  if entry.claims == 'lenet':
-    written.append(os.path.join(report_dir, 'figure1.png'))
-    figures.figure1(output_dir, written[-1])
-    written += figures.figure4(output_dir, report_dir)
-  return written
+  return written + [curves, pm_path] + claim_figures
 
 
 def main(argv):

@@ -6,9 +6,12 @@ os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
 
 import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
+from lottery import networks
+from lottery import procedures
 from lottery.report import aggregate
 from lottery.report import analyze
 from lottery.report import figures
+from lottery.report import sections
 from lottery.testing import tiny_run
 
 
@@ -87,6 +90,17 @@ class AnalyzeTest(tf.test.TestCase):
     self.assertEqual(aggregate.versus_table(rows).splitlines()[2:],
                      ['| 64.0 | 1/1 | 97.00 | 96.25 | +0.75 | 97.00 | 96.25 | +0.75 |'])
     self.assertEqual(aggregate.versus_table(rows[:2]), '')
+
+  def test_registry_hooks_name_report_functions(self):
+    claims = {name: analyze._hook(networks.get(name).claims)  # pylint: disable=protected-access
+              for name in networks.names()}
+    self.assertEqual(claims, {'lenet300_100': sections.lenet_claims_and_figures,
+                              'conv2': sections.conv_claims_table,
+                              'conv4': sections.conv_claims_table,
+                              'conv6': sections.conv_claims_table})
+    reports = {name: analyze._hook(procedures.get(name).report)  # pylint: disable=protected-access
+               for name in procedures.names() if procedures.get(name).report}
+    self.assertEqual(reports, {'gmp': sections.gmp_versus_tickets})
 
   def test_no_results_is_an_error(self):
     with self.assertRaisesRegex(ValueError, 'no finished levels found'):

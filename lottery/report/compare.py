@@ -21,6 +21,7 @@ from absl import flags
 import numpy as np
 
 from foundations import cli
+from foundations import experiment as experiment_lib
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
@@ -60,8 +61,7 @@ def trial_dir(path: str, trial: int) -> str:
 
 
 def finished_levels(trial_path: str, experiment: str) -> List[int]:
-  return sorted(int(n) for n in os.listdir(trial_path) if n.isdigit() and
-                os.path.exists(paths.summary(os.path.join(trial_path, n, experiment))))
+  return experiment_lib.LevelStore(trial_path, None, experiment).finished_levels()
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,9 +91,10 @@ def compare(trial_a: str, trial_b: str, experiment: str = 'lottery') -> List[Lev
                   set(finished_levels(trial_b, experiment)))
   if not common:
     raise ValueError(f'{trial_a} and {trial_b}: no finished level of {experiment!r} in both')
+  stores = [experiment_lib.LevelStore(t, None, experiment) for t in (trial_a, trial_b)]
   out = []
   for level in common:
-    dirs = [os.path.join(t, str(level), experiment) for t in (trial_a, trial_b)]
+    dirs = [store.run_dir(level) for store in stores]
     masks = [save_restore.load_npz(paths.masks(d)) for d in dirs]
     initial = [save_restore.load_npz(paths.initial(d)) for d in dirs]
     if set(masks[0]) != set(masks[1]):

@@ -15,6 +15,7 @@ import sys
 import time
 from typing import Dict, List, Set
 
+from foundations import experiment
 from foundations import paths
 from foundations import save_restore
 from lottery import levels
@@ -28,12 +29,16 @@ RECORD_FIELDS = ('time', 'task', 'status', 'node', 'host', 'pid', 'seconds', 'pe
                  'early_stop_iteration', 'test_accuracy_at_early_stop', 'error')
 
 
+def _store(output_dir: str, task: Task) -> experiment.LevelStore:
+  return experiment.LevelStore(output_dir, task.trial, task.experiment)
+
+
 def run_dir(output_dir: str, task: Task) -> str:
-  return paths.run(output_dir, task.trial, task.level, task.experiment)
+  return _store(output_dir, task).run_dir(task.level)
 
 
 def is_done(output_dir: str, task: Task) -> bool:
-  return os.path.exists(paths.summary(run_dir(output_dir, task)))
+  return _store(output_dir, task).is_finished(task.level)
 
 
 def task_inputs(output_dir: str, task: Task) -> worker.Files:

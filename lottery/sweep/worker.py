@@ -97,7 +97,7 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
       return dict(record, error=str(e).replace(scratch, output_dir_label),
                   seconds=time.time() - begin)
     run_dir = os.path.join(scratch, f'trial{desc.trial}', str(level),
-                           levels.experiment_name(proc, desc))
+                           proc.experiment_name(desc))
     return dict(record, files=read_tree(run_dir, scratch), summary=summaries[0],
                 seconds=time.time() - begin)
   finally:

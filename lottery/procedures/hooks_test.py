@@ -1,0 +1,41 @@
+"""What each procedure declares instead of being tested by name: directory, rewind point,
+training mode and report section (no TensorFlow: nothing is trained here)."""
+
+from absl.testing import absltest
+
+from foundations import hparams
+from lottery import level_models
+from lottery import procedures
+from lottery.procedures import gmp
+
+DESC = hparams.Desc().replace(experiment_name='mine', training_iterations=100)
+
+
+class HooksTest(absltest.TestCase):
+
+  def test_only_the_lottery_run_is_named_by_the_description(self):
+    names = {name: procedures.get(name).experiment_name(DESC) for name in procedures.names()}
+    self.assertEqual(names, {'lottery': 'mine', 'reinit': 'reinit', 'random_prune': 'random_prune',
+                             'random_prune2': 'random_prune2', 'one_shot': 'one_shot',
+                             'continued_training': 'continued_training', 'gmp': 'gmp'})
+
+  def test_only_level_0_of_a_late_resetting_lottery_run_saves_a_rewind_point(self):
+    lottery = procedures.get('lottery')
+    late = DESC.replace(rewind_iteration=20)
+    self.assertEqual([lottery.rewind_point(late, level) for level in (0, 1, 2)], [20, None, None])
+    self.assertIsNone(lottery.rewind_point(DESC, 0))  # rewind_iteration 0: theta_0, no snapshot
+    for name in procedures.names():
+      if name != 'lottery':
+        self.assertIsNone(procedures.get(name).rewind_point(late, 0), name)
+
+  def test_only_gmp_changes_masks_while_training_and_adds_a_report_section(self):
+    for name in procedures.names():
+      procedure = procedures.get(name)
+      expected = gmp.gradual_model if name == 'gmp' else level_models.fixed_masks
+      self.assertIs(procedure.training, expected, name)
+      self.assertEqual(procedure.report,
+                       'lottery.report.sections:gmp_versus_tickets' if name == 'gmp' else '', name)
+
+
+if __name__ == '__main__':
+  absltest.main()
