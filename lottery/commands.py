@@ -1,4 +1,4 @@
-"""The command front: `python -m lottery <command> [--flags]`; `python -m lottery --help` lists them.
+"""The command front: `python -m lottery <command> [--flags]` (`python -m lottery` lists them).
 
 A command is a name, a one-line summary and the function that runs it. Every
 module a command runs exposes `main(argv) -> int` (flags in a private
@@ -23,7 +23,7 @@ import sys
 import textwrap
 from typing import Callable, Dict, List, Optional, Sequence
 
-from lottery import networks
+from lottery import networks as network_registry
 from lottery import procedures
 
 PROG = 'lottery'
@@ -87,7 +87,7 @@ _MODULES = (
 
 def train_networks() -> List[str]:
   """Every registered network, the default (LeNet-300-100) first."""
-  names = list(networks.names())
+  names = list(network_registry.names())
   return sorted(names, key=lambda n: n != DEFAULT_NETWORK)
 
 
@@ -150,7 +150,7 @@ def _main_module() -> str:
   return path.replace(os.sep, '.')
 
 
-def alias(name: str, networks: Optional[Sequence[str]] = None) -> None:  # pylint: disable=redefined-outer-name
+def alias(name: str, networks: Optional[Sequence[str]] = None) -> None:
   """Runs command `name` for the runner file run as __main__ and exits with its code.
 
   networks: the networks the train command offers there (the first is the default).

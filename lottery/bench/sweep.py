@@ -87,7 +87,8 @@ def _compute_seconds(iterations: int) -> float:
   evals = iterations // 100 + 1
   compute = iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
   print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
-        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)', flush=True)
+        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)',
+        flush=True)
   return compute
 
 
