@@ -1,9 +1,6 @@
 """pytest glue: absltest helpers (create_tempdir, ...) read absl flags, which pytest never parses."""
 
-import os
-
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+import foundations  # pylint: disable=unused-import  (the TensorFlow environment, before any test)
 
 
 def pytest_configure(config):  # pylint: disable=unused-argument

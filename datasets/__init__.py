@@ -1,1 +1,3 @@
-"""Datasets: canonical uint8 arrays (checksum-verified, cached as npz) and input pipelines."""
+"""Canonical, checksum-verified datasets and their tf.data pipelines."""
+
+import foundations  # pylint: disable=unused-import  (sets the TensorFlow environment first)

@@ -1,10 +1,7 @@
 """Validation split, normalizations and the shuffled training stream."""
 
-import os
-
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
+import numpy as np
 import tensorflow as tf
 
 from datasets import pipeline

@@ -1,32 +1,31 @@
 """Fills the verified dataset cache, e.g. before running experiments offline.
 
-  python -m datasets.prepare --dataset=all --data_dir=/path/to/data
+  python -m lottery data --dataset=all --data_dir=/path/to/data
 
 Prints each dataset's array shapes and the source used. On a DatasetError
 (corrupt cache, unreachable mirror, checksum mismatch) prints one line
 `error: ...` to stderr and exits with status 1.
 """
 
-import os
+import sys
+import time
 
-# Before anything can import TensorFlow (tfds does): use tf_keras (Keras 2), as all code here does.
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+from absl import flags
 
-import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
-import time  # pylint: disable=g-import-not-at-top,wrong-import-position
+from datasets import base
+from datasets import registry
+from foundations import cli
 
-from absl import app  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-from datasets import base  # pylint: disable=g-import-not-at-top,wrong-import-position
-from datasets import registry  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-_DATASET = flags.DEFINE_enum('dataset', 'all', sorted(registry.names()) + ['all'],
-                             'Which dataset to prepare.')
-_DATA_DIR = flags.DEFINE_string(
-    'data_dir', None,
-    'Cache directory; default $LTH_DATA_DIR, else ~/.cache/lottery_ticket/data.')
+def make_flags() -> flags.FlagValues:
+  """The command's flags (a private FlagValues: importing this module defines nothing global)."""
+  fv = flags.FlagValues()
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_enum('dataset', 'all', sorted(registry.names()) + ['all'],
+                    'Which dataset to prepare.', flag_values=fv)
+  flags.DEFINE_string('data_dir', None, 'Cache directory; default $LTH_DATA_DIR, else '
+                      '~/.cache/lottery_ticket/data.', flag_values=fv)
+  return fv
 
 
 def prepare(names, data_dir):
@@ -39,17 +38,25 @@ def prepare(names, data_dir):
           flush=True)
 
 
-def main(argv):
-  if len(argv) > 1:
-    raise app.UsageError(f'unexpected arguments: {" ".join(argv[1:])}')
-  names = sorted(registry.names()) if _DATASET.value == 'all' else [_DATASET.value]
-  data_dir = _DATA_DIR.value or base.default_data_dir()
+def main(argv) -> int:
+  fv = make_flags()
   try:
-    prepare(names, data_dir)
+    cli.parse(fv, argv)
+  except cli.UsageError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if fv['help'].value:
+    print(cli.help_text(fv, __doc__))
+    return 0
+  dataset = fv['dataset'].value
+  names = sorted(registry.names()) if dataset == 'all' else [dataset]
+  try:
+    prepare(names, fv['data_dir'].value or base.default_data_dir())
   except base.DatasetError as e:
     print(f'error: {e}', file=sys.stderr)
-    sys.exit(1)
+    return 1
+  return 0
 
 
-if __name__ == '__main__':
-  cli.run_absl(main)
+if __name__ == '__main__':  # python -m datasets.prepare: what `python -m lottery data` runs
+  sys.exit(main(sys.argv))

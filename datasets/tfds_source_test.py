@@ -4,12 +4,10 @@ import os
 import tempfile
 import time
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+from absl.testing import absltest
+import numpy as np
 
-from absl.testing import absltest  # pylint: disable=g-import-not-at-top,wrong-import-position
-import numpy as np  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from datasets import tfds_source  # pylint: disable=g-import-not-at-top,wrong-import-position
+from datasets import tfds_source
 
 
 class TryTfdsTest(absltest.TestCase):

@@ -25,14 +25,25 @@ def _definer(field_type):
 
 
 def define_hparam_flags(fv: flags.FlagValues,
-                        help_defaults: Mapping[str, hparams.Desc] = None) -> None:
-  """Defines a flag per Desc field; `help_defaults` (label -> Desc) lists defaults in the help."""
+                        help_defaults: Mapping[str, hparams.Desc] = None,
+                        help_variants: Mapping[str, Mapping[str, hparams.Desc]] = None) -> None:
+  """Defines a flag per Desc field.
+
+  help_defaults: label -> Desc, whose values the help lists as the defaults.
+  help_variants: condition (e.g. '--dropout > 0') -> {label: Desc}: defaults that another flag
+    selects; the help lists them for the fields where they differ from help_defaults[label].
+  """
+  flat = {label: hparams.to_flat(d) for label, d in (help_defaults or {}).items()}
   for _, f in hparams.leaf_fields():
     text = f.metadata['help']
-    if help_defaults:
-      shown = ', '.join(f'{label}: {hparams.to_flat(d)[f.name]}'
-                        for label, d in help_defaults.items())
-      text = f'{text} [{shown}]'
+    if flat:
+      text += ' [' + ', '.join(f'{label}: {v[f.name]}' for label, v in flat.items()) + ']'
+    for condition, descs in (help_variants or {}).items():
+      changed = {label: hparams.to_flat(d)[f.name] for label, d in descs.items()}
+      changed = {label: v for label, v in changed.items() if v != flat[label][f.name]}
+      if changed:
+        text += (f' [{condition}: ' + ', '.join(f'{label}: {v}' for label, v in changed.items())
+                 + ']')
     _definer(f.type)(hparams.flag_name(f), None, text, flag_values=fv)
 
 
@@ -79,19 +90,3 @@ def define_common(fv: flags.FlagValues) -> None:
 
 def help_text(fv: flags.FlagValues, usage: str) -> str:
   return usage.strip() + '\n\nflags:\n' + fv.get_help(include_special_flags=False)
-
-
-
-HELP_ARGS = ('--help', '-h', '-?', '--helpshort', '--helpfull', '--helpxml')
-
-
-def run_absl(main) -> None:
-  """absl's app.run, except that --help exits 0 (absl exits 1 after printing it)."""
-  from absl import app  # pylint: disable=g-import-not-at-top
-  import sys  # pylint: disable=g-import-not-at-top
-  try:
-    app.run(main)
-  except SystemExit as e:
-    if e.code == 1 and any(arg in HELP_ARGS for arg in sys.argv[1:]):
-      sys.exit(0)
-    raise

@@ -1,10 +1,7 @@
 """Masked layers: pruned weights have no effect on the output and never move."""
 
-import os
-
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
+import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 

@@ -35,8 +35,12 @@ FLAG = '--tf_xla_persistent_cache_directory'
 _PRIVATE_PREFIX = '.process-'
 _ACTIVE: List[str] = []  # this process's private directory, once enabled
 # What TensorFlow logs (C++, level ERROR) each time it loads an entry: it tries the file as a
-# text proto before reading it as the binary one it is. Harmless; hidden (see trainer).
-LOAD_NOISE = ('Error parsing text-format tensorflow.XlaSerializedCacheEntry',)
+# text proto before reading it as the binary one it is; and on CPUs whose LLVM target lists
+# tuning-only features (+prefer-no-scatter, +prefer-no-gather on AVX-512 machines) the AOT loader
+# reports them as "not supported on the host" although the entry was compiled on this very CPU
+# type (the cache directory is keyed by it). Harmless; hidden (see trainer).
+LOAD_NOISE = ('Error parsing text-format tensorflow.XlaSerializedCacheEntry',
+              'cpu_aot_loader.cc')
 
 
 def active() -> bool:

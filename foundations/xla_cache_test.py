@@ -15,7 +15,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # with the same step count (one compile or load) and once with another (a second one).
 _TRAIN = '''
 import os, sys
-os.environ['TF_USE_LEGACY_KERAS'] = '1'
 from foundations import xla_cache
 print('private', xla_cache.enable())
 import numpy as np

@@ -1,6 +1,6 @@
 """Exports a trained winning ticket as a Keras SavedModel and TFLite flatbuffers.
 
-  python -m lottery.export --output_dir=runs --trial=1 --level=12 --format=saved_model,tflite
+  python -m lottery export --output_dir=runs --trial=1 --level=12 --format=saved_model,tflite
 
 Rebuilds the level's trained network from final.npz (kernels), masks.npz and
 final_biases.npz, strips it to stock tf_keras layers holding kernel * mask

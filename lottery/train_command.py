@@ -1,9 +1,10 @@
-"""The command-line runners: the lottery experiment, and any other procedure over a lottery run.
+"""The train and procedure commands: the lottery experiment, and any procedure over a lottery run.
 
-An experiment package's runner file only selects registry entries:
+The command front (lottery.commands) selects registry entries:
 
-  mnist_fc.runners.train        -> main_train(argv, networks=('lenet300_100',))
-  mnist_fc.runners.reinitialize -> main_procedure(argv, 'reinit')
+  python -m lottery train          -> main_train(argv, every registered network)
+  python -m lottery reinit         -> main_procedure(argv, 'reinit')
+  python -m mnist_fc.runners.train -> main_train(argv, ('lenet300_100',))  (an alias)
 
 Hyperparameter flags are generated from foundations.hparams (one per field);
 those left unset take the preset's value. Parsing (`parse_train`,
@@ -11,25 +12,21 @@ those left unset take the preset's value. Parsing (`parse_train`,
 input is refused in well under a second, with one `error:` line and exit 1.
 """
 
+import dataclasses
+import json
 import os
+import sys
+from typing import List, Optional, Sequence
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')  # before TF is imported anywhere
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+from absl import flags
 
-import dataclasses  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
-import json  # pylint: disable=g-import-not-at-top,wrong-import-position
-import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
-from typing import List, Optional, Sequence  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import pruning  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import environment  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import cli
+from foundations import hparams
+from foundations import paths
+from foundations import pruning
+from lottery import environment
+from lottery import networks
+from lottery import procedures
 
 TRAIN_USAGE = """
 Lottery-ticket experiment: train, prune by magnitude, reset survivors to theta_0, retrain.
@@ -43,7 +40,7 @@ command to resume an interrupted run; raise --rounds to extend a finished one.
 PROCEDURE_USAGE = """
 {procedure}: {doc}.
 
-  python -m {module} --output_dir=runs --levels=3,7
+  python -m {command} --output_dir=runs --levels=3,7
 
 Reads the lottery run in --output_dir (its recorded hyperparameters,
 trial<T>/<source_experiment>.hparams.json) and writes
@@ -71,6 +68,10 @@ class Invocation:
   help: str = ''
 
 
+# A network's presets may depend on the dropout rate (a paper variant); the help shows the
+# defaults at rate 0 and, where they differ, at this rate.
+DROPOUT_SHOWN = 0.5
+
 InputError = environment.InputError
 check_writable, check_data_dir = environment.check_writable, environment.check_data_dir
 configure_tensorflow, load_data = environment.configure_tensorflow, environment.load_data
@@ -94,13 +95,25 @@ def train_flags(network_names: Sequence[str], fv: Optional[flags.FlagValues] = N
   preset_names = list(entries[0].presets(0.0))
   flags.DEFINE_string('preset', preset_names[0], f'Hyperparameter preset: {"|".join(preset_names)}.',
                       flag_values=fv)
-  defaults = {}
+  defaults, with_dropout = {}, {}
   for e in entries:
+    dropout_presets = e.presets(DROPOUT_SHOWN)
     for p, d in e.presets(0.0).items():
       label = p if len(entries) == 1 else e.name if len(preset_names) == 1 else f'{e.name} {p}'
-      defaults[label] = d
-  cli.define_hparam_flags(fv, help_defaults=defaults)
+      # What resolve_desc uses when the flag is not given (the rounds are computed there).
+      defaults[label] = d.replace(rounds=default_rounds(e, d))
+      variant = dropout_presets[p].replace(dropout=0.0)  # the rate itself is the user's
+      with_dropout[label] = variant.replace(rounds=default_rounds(e, variant))
+  cli.define_hparam_flags(fv, help_defaults=defaults,
+                          help_variants={'with --dropout > 0': with_dropout})
   return fv
+
+
+def default_rounds(network, desc: hparams.Desc) -> int:
+  """The rounds used when --rounds is not given: pruning by `desc`'s rates until Pm <= the
+  network's smallest_pm (ValueError when the rates never get there)."""
+  return pruning.rounds_to_reach(network.smallest_pm, network.shapes,
+                                 network.layer_percents(desc.pruning))
 
 
 def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.Desc:
@@ -122,8 +135,7 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
   if 'rounds' not in overrides:
     desc.validate()
     try:
-      rounds = pruning.rounds_to_reach(network.smallest_pm, network.shapes,
-                                       network.layer_percents(desc.pruning))
+      rounds = default_rounds(network, desc)
     except ValueError:
       raise hparams.HparamsError(
           f'--prune_percent={desc.pruning.prune_percent}: the default --rounds prunes until Pm '
@@ -138,7 +150,7 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
 
 
 def parse_train(argv: Sequence[str], network_names: Sequence[str],
-                module: str = 'lottery.train_command') -> Invocation:
+                module: str = 'lottery train') -> Invocation:
   """argv -> Invocation of the lottery experiment; raises UsageError/HparamsError/InputError."""
   fv = train_flags(network_names)
   cli.parse(fv, argv)
@@ -200,15 +212,16 @@ def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
 
 
 def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
-                    module: str = 'lottery.run') -> Invocation:
+                    module: str = 'lottery run') -> Invocation:
   """argv -> Invocation of a procedure over a lottery run (reads its hparams.json)."""
   fv = procedure_flags(procedure)
   cli.parse(fv, argv)
   name = procedure or fv['procedure'].value
   if fv['help'].value:
     doc = procedures.get(name).doc if name in procedures.names() else 'any registered procedure'
+    command = module if procedure else f'{module} --procedure={name or "NAME"}'
     return Invocation(help=cli.help_text(fv, PROCEDURE_USAGE.format(
-        procedure=name or '<procedure>', doc=doc, module=module)))
+        procedure=name or '<procedure>', doc=doc, command=command)))
   if name is None:
     raise InputError(f'--procedure is required: one of {", ".join(procedures.names())}')
   try:
@@ -285,7 +298,8 @@ def _main(parse) -> int:
 
 
 def main_train(argv: Sequence[str], network_names: Sequence[str], module: str) -> int:
-  """The lottery experiment for one of `network_names` (the first is the default)."""
+  """The lottery experiment for one of `network_names` (the first is the default); `module`
+  is what the usage line runs (e.g. 'lottery train')."""
   return _main(lambda: parse_train(argv, network_names, module))
 
 
@@ -293,10 +307,3 @@ def main_procedure(argv: Sequence[str], procedure: Optional[str], module: str) -
   """`procedure` (None: the --procedure flag) over a finished lottery run."""
   return _main(lambda: parse_procedure(argv, procedure, module))
 
-
-def run_train(network_names: Sequence[str], module: str) -> None:
-  sys.exit(main_train(sys.argv, network_names, module))
-
-
-def run_procedure(procedure: Optional[str], module: str) -> None:
-  sys.exit(main_procedure(sys.argv, procedure, module))

@@ -12,11 +12,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="${1:-$HOME/lth_evidence}"
 PY="${PYTHON:-.venv/bin/python}"
 mkdir -p "$ROOT"
-"$PY" -m lottery.sweep --network=lenet300_100 --preset=paper --trials=5 \
+"$PY" -m lottery sweep --network=lenet300_100 --preset=paper --trials=5 \
   --procedures=lottery,reinit,random_prune,random_prune2,one_shot \
   --control_levels=3,7,9,12,15,18 --one_shot_levels=1,2,3,5,7,9,12 \
   --output_dir="$ROOT/lenet"
 for norm in standard l2; do
-  "$PY" -m lottery.sweep --network=lenet300_100 --preset=paper --trials=3 --rounds=7 \
+  "$PY" -m lottery sweep --network=lenet300_100 --preset=paper --trials=3 --rounds=7 \
     --procedures=lottery --normalization="$norm" --output_dir="$ROOT/lenet_norm_$norm"
 done

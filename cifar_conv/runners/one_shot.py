@@ -1,5 +1,8 @@
-"""Conv-2/4/6: one-shot pruning of the unpruned net's trained weights, reset to theta_0."""
-from lottery import train_command
+"""Conv-2/4/6: one-shot pruning of the unpruned net's trained weights, reset to theta_0.
+
+Alias of `python -m lottery one_shot`.
+"""
+from lottery import commands
 
 if __name__ == '__main__':
-  train_command.run_procedure('one_shot', 'cifar_conv.runners.one_shot')
+  commands.alias('one_shot')

@@ -1,48 +1,51 @@
 """Sweep throughput: level-runs per hour on all cores against the same tasks in one process.
 
-  python -m lottery.sweep_benchmark [--iterations=5000] [--workers=2] [--pairs=2] [--plain]
+  python -m lottery bench_sweep [--iterations=5000] [--workers=2] [--pairs=2] [--plain]
 
 Runs 8 LeNet lottery level-runs (2 trials x levels 0..3, real MNIST) --pairs
 times each way, in ABBA order so that a drift of the machine's speed weighs on
 both, each run a command timed from launch to exit: sequentially in one process
 (`lottery.levels.run`, one thread), and as a sweep on an embedded Ray with
---workers single-thread workers (`lottery.sweep --noanalyze`: the analysis is
+--workers single-thread workers (`lottery sweep --noanalyze`: the analysis is
 not a level-run). Prints both rates, their ratio, and the per-level-run
 overhead: wall time x cores / 8 minus steps x step time minus evaluations x
 evaluation time, with the step and evaluation times measured in this run
-(lottery.benchmark's worker). Also the mean level time alone and beside the
+(the bench command's worker). Also the mean level time alone and beside the
 other workers, which bounds what the cores can give. --plain adds a third way,
 timed in the same order: --workers plain processes side by side, each running
 its share of the trials with no scheduler, which is what the sweep's own
 start-up and shutdown are measured against.
 """
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
+import time
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+from absl import flags
 
-import json  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
-import subprocess  # pylint: disable=g-import-not-at-top,wrong-import-position
-import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
-import tempfile  # pylint: disable=g-import-not-at-top,wrong-import-position
-import time  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import cli
 
-from absl import app  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-_ITERATIONS = flags.DEFINE_integer('iterations', 5000, 'Training iterations per level.')
-_WORKERS = flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Sweep workers.')
-_PAIRS = flags.DEFINE_integer('pairs', 2, 'Sweep/sequential pairs, run in ABBA order.')
-_PLAIN = flags.DEFINE_boolean('plain', False, 'Also time --workers plain processes side by side '
-                             '(no scheduler), each running its share of the trials.')
-_SEQUENTIAL_INTO = flags.DEFINE_string('sequential_into', None, 'Internal: run the level-runs of '
-                                       '--trials one after another into this directory and exit.')
 TRIALS = (1, 2)  # each runs lottery levels 0..3
 TASKS = 4 * len(TRIALS)
-_TRIALS = flags.DEFINE_list('trials', [str(t) for t in TRIALS],
-                            'Internal, with --sequential_into: the trials.')
+
+
+def make_flags() -> flags.FlagValues:
+  """The command's flags (a private FlagValues: importing this module defines nothing global)."""
+  fv = flags.FlagValues()
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_integer('iterations', 5000, 'Training iterations per level.', flag_values=fv)
+  flags.DEFINE_integer('workers', os.cpu_count() or 1, 'Sweep workers.', flag_values=fv)
+  flags.DEFINE_integer('pairs', 2, 'Sweep/sequential pairs, run in ABBA order.', flag_values=fv)
+  flags.DEFINE_boolean('plain', False, 'Also time --workers plain processes side by side '
+                       '(no scheduler), each running its share of the trials.', flag_values=fv)
+  flags.DEFINE_string('sequential_into', None, 'Internal: run the level-runs of --trials one '
+                      'after another into this directory and exit.', flag_values=fv)
+  flags.DEFINE_list('trials', [str(t) for t in TRIALS],
+                    'Internal, with --sequential_into: the trials.', flag_values=fv)
+  return fv
 
 
 def sequential(out: str, iterations: int, trials=TRIALS) -> None:
@@ -85,17 +88,18 @@ def _compute_seconds(iterations: int) -> float:
   evals = iterations // 100 + 1
   compute = iterations * t['step_ms'] / 1e3 + evals * t['eval_ms'] / 1e3
   print(f'step {t["step_ms"]:.2f} ms, val+test eval {t["eval_ms"]:.1f} ms (1 thread): '
-        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)', flush=True)
+        f'{compute:.1f} s of compute per level-run ({iterations} steps + {evals} evals)',
+        flush=True)
   return compute
 
 
 def _run(kind: str, out: str, iterations: int, workers: int):
   """(command wall seconds, mean level wall_seconds) of the 8 level-runs as `kind`."""
   if kind == 'sweep':
-    wall = _timed([sys.executable, '-m', 'lottery.sweep.command', '--network=lenet300_100', '--trials=2',
-                   '--rounds=3', f'--training_iterations={iterations}', '--procedures=lottery',
-                   f'--workers={workers}', f'--output_dir={out}', '--progress=false',
-                   '--noanalyze'])
+    wall = _timed([sys.executable, '-m', 'lottery', 'sweep', '--network=lenet300_100',
+                   '--trials=2', '--rounds=3', f'--training_iterations={iterations}',
+                   '--procedures=lottery', f'--workers={workers}', f'--output_dir={out}',
+                   '--progress=false', '--noanalyze'])
   elif kind == 'plain':  # one process per worker, trials dealt out, all started at once
     shares = [TRIALS[w::workers] for w in range(workers)]
     errors = [tempfile.TemporaryFile() for _ in shares]  # files, not pipes: nothing can block
@@ -118,17 +122,25 @@ def _sequential_command(out: str, iterations: int, trials) -> list:
           f'--sequential_into={out}', f'--trials={",".join(map(str, trials))}']
 
 
-def main(argv):
-  del argv
-  iterations, workers = _ITERATIONS.value, _WORKERS.value
-  if _SEQUENTIAL_INTO.value:  # the parent times this whole command
-    sequential(_SEQUENTIAL_INTO.value, iterations, [int(t) for t in _TRIALS.value])
+def main(argv) -> int:
+  fv = make_flags()
+  try:
+    cli.parse(fv, argv)
+  except cli.UsageError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if fv['help'].value:
+    print(cli.help_text(fv, __doc__))
+    return 0
+  iterations, workers = fv['iterations'].value, fv['workers'].value
+  if fv['sequential_into'].value:  # the parent times this whole command
+    sequential(fv['sequential_into'].value, iterations, [int(t) for t in fv['trials'].value])
     return 0
   compute = _compute_seconds(iterations)
   # ABBA order (sweep, sequential, sequential, sweep, ...): a drift in the machine's speed
   # weighs on both sides alike.
-  kinds = ('sweep', 'sequential') + (('plain',) if _PLAIN.value else ())
-  order = [k for i in range(_PAIRS.value) for k in (kinds if i % 2 == 0 else kinds[::-1])]
+  kinds = ('sweep', 'sequential') + (('plain',) if fv['plain'].value else ())
+  order = [k for i in range(fv['pairs'].value) for k in (kinds if i % 2 == 0 else kinds[::-1])]
   walls = {k: [] for k in kinds}
   levels = {k: [] for k in kinds}
   with tempfile.TemporaryDirectory() as root:
@@ -159,5 +171,5 @@ def main(argv):
   return 0
 
 
-if __name__ == '__main__':
-  cli.run_absl(main)
+if __name__ == '__main__':  # the sequential runs this command times run this module
+  sys.exit(main(sys.argv))

@@ -1,7 +1,7 @@
 """Speed benchmark: ms per training step and per validation+test evaluation.
 
-  python -m lottery.benchmark                         # LeNet, 1 and 2 threads
-  python -m lottery.benchmark --networks=lenet300_100,conv2,conv4,conv6
+  python -m lottery bench                         # LeNet, 1 and 2 threads
+  python -m lottery bench --networks=lenet300_100,conv2,conv4,conv6
 
 Each (network, threads) pair runs in its own process, because TensorFlow's
 thread pools are fixed once the runtime starts. Steps are timed exactly as the
@@ -13,28 +13,30 @@ trains one whole level (`foundations.trainer.train`: every step and every
 evaluation, on 55,000 random training examples) and prints its measured time.
 """
 
-import os
-
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
-
-import json  # pylint: disable=g-import-not-at-top,g-bad-import-order
+import json
 import subprocess
 import sys
 import time
 
-from absl import app  # pylint: disable=unused-import
-from foundations import cli
 from absl import flags
 
-flags.DEFINE_list('networks', ['lenet300_100'], 'Networks to time (registry names: '
-                  'lenet300_100, conv2, conv4, conv6).')
-flags.DEFINE_list('threads', ['1', '2'], 'Thread counts to time.')
-flags.DEFINE_integer('repeats', 15, 'Timed repetitions (medians are reported).')
-flags.DEFINE_string('worker', None, 'Internal: time this network in this process.')
-flags.DEFINE_boolean('full_level', False, 'Also time one whole level of the fully-connected '
-                     'nets (50,000 steps and 501 evaluations at the paper preset: minutes).')
-FLAGS = flags.FLAGS
+from foundations import cli
+
+
+def make_flags() -> flags.FlagValues:
+  """The command's flags (a private FlagValues: importing this module defines nothing global)."""
+  fv = flags.FlagValues()
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_list('networks', ['lenet300_100'], 'Networks to time (registry names: '
+                    'lenet300_100, conv2, conv4, conv6).', flag_values=fv)
+  flags.DEFINE_list('threads', ['1', '2'], 'Thread counts to time.', flag_values=fv)
+  flags.DEFINE_integer('repeats', 15, 'Timed repetitions (medians are reported).', flag_values=fv)
+  flags.DEFINE_string('worker', None, 'Internal: time this network in this process.',
+                      flag_values=fv)
+  flags.DEFINE_boolean('full_level', False, 'Also time one whole level of the fully-connected '
+                       'nets (50,000 steps and 501 evaluations at the paper preset: minutes).',
+                       flag_values=fv)
+  return fv
 
 
 def network_and_hparams(name):
@@ -133,18 +135,27 @@ def matmul_gflops(repeats: int, n: int = 2048) -> float:
   return 2 * n ** 3 / best / 1e9
 
 
-def main(argv):
-  del argv
-  if FLAGS.worker:
-    print(json.dumps(time_network(FLAGS.worker, int(FLAGS.threads[0]), FLAGS.repeats,
-                                  FLAGS.full_level)))
+def main(argv) -> int:
+  fv = make_flags()
+  try:
+    cli.parse(fv, argv)
+  except cli.UsageError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if fv['help'].value:
+    print(cli.help_text(fv, __doc__))
+    return 0
+  repeats, full_level = fv['repeats'].value, fv['full_level'].value
+  if fv['worker'].value:
+    print(json.dumps(time_network(fv['worker'].value, int(fv['threads'].value[0]), repeats,
+                                  full_level)))
     return 0
   print('network  threads  step (ms, median)  val+test eval (ms, median)  one full level (h)')
-  for name in FLAGS.networks:
-    for threads in FLAGS.threads:
+  for name in fv['networks'].value:
+    for threads in fv['threads'].value:
       result = subprocess.run(
-          [sys.executable, '-m', 'lottery.bench.training', f'--worker={name}', f'--threads={threads}',
-           f'--repeats={FLAGS.repeats}', f'--full_level={FLAGS.full_level}'],
+          [sys.executable, '-m', 'lottery.bench.training', f'--worker={name}',
+           f'--threads={threads}', f'--repeats={repeats}', f'--full_level={full_level}'],
           capture_output=True, text=True, check=False)
       if result.returncode != 0:
         print(f'error: {name} with {threads} threads failed: '
@@ -168,5 +179,5 @@ def main(argv):
   return 0
 
 
-if __name__ == '__main__':
-  cli.run_absl(main)
+if __name__ == '__main__':  # the workers this command starts run this module
+  sys.exit(main(sys.argv))

@@ -1,29 +1,25 @@
 """Runs in the TF1 reference code's file layout, to and from ours.
 
-  python -m lottery.interop import --reference_dir=D --output_dir=O [--trial=T]
-  python -m lottery.interop export --output_dir=O --trial=T --reference_dir=D
+  python -m lottery interop import --reference_dir=D --output_dir=O [--trial=T]
+  python -m lottery interop export --output_dir=O --trial=T --reference_dir=D
 
 import reads D/<level>/<experiment>/{initial,final,masks}/<layer>.npy and its
 train/test logs (written by the reference code, or by export) and writes
-O/trial<T>/<level>/<experiment_name>/ as our runners do, so lottery.analyze,
-lottery.compare and the controls work on it. export writes every finished level
+O/trial<T>/<level>/<experiment_name>/ as our runners do, so the analyze,
+compare and control commands work on it. export writes every finished level
 of O/trial<T>/<experiment_name> as D/<level>/<reference_experiment>/, which the
 reference's own analysis code reads. Neither writes over an existing run.
 """
 
-import os
+import sys
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')  # before anything can import TensorFlow
+from absl import flags
 
-import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import paths  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import environment  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import reference_format  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import cli
+from foundations import hparams
+from foundations import paths
+from lottery import environment
+from lottery import reference_format
 
 COMMANDS = ('import', 'export')
 

@@ -1,6 +1,6 @@
 """Numerical parity with the TF1 reference code: the same start, masks and batches, N SGD steps.
 
-  python -m lottery.interop.parity --reference_repo=PATH [--steps=1,10,200] [--masks=pruned]
+  python -m lottery parity --reference_repo=PATH [--steps=1,10,200] [--masks=pruned]
 
 PATH is a checkout of google-research/lottery-ticket-hypothesis. From one theta_0 (our
 seeded LeNet draw), one set of masks (theta_0 pruned once by the reference's rule and
@@ -19,8 +19,6 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:  # run as a script: its folder is sys.path[0], the packages are two up
   sys.path.insert(0, ROOT)

@@ -1,11 +1,9 @@
 """gmp: one training run from theta_0, pruned by tfmot to each level's exact per-layer counts."""
 
 import json
-import os
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
+import numpy as np
 import tensorflow as tf
 
 from foundations import paths

@@ -1,6 +1,6 @@
 """Analysis of finished experiments: results table, figures and the reproduction claims.
 
-  python -m lottery.analyze --output_dir=runs/lenet --network=lenet300_100
+  python -m lottery analyze --output_dir=runs/lenet --network=lenet300_100
 
 Reads every trial<T>/<level>/<procedure>/summary.json under --output_dir and writes
 into --report_dir (default: <output_dir>/report): results.md, report.md (claims vs
@@ -12,20 +12,26 @@ import importlib
 import os
 import sys
 
-from absl import app
-from foundations import cli
 from absl import flags
 
+from foundations import cli
 from foundations import save_restore
 from lottery.report import aggregate
 from lottery.report import figures
 from lottery import networks
 from lottery import procedures
 
-_OUTPUT_DIR = flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.')
-_NETWORK = flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
-                             'Which network\'s paper claims to check.')
-_REPORT_DIR = flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).')
+
+def make_flags() -> flags.FlagValues:
+  """The command's flags (a private FlagValues: importing this module defines nothing global)."""
+  fv = flags.FlagValues()
+  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
+  flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.', flag_values=fv)
+  flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
+                    'Which network\'s paper claims to check.', flag_values=fv)
+  flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).',
+                      flag_values=fv)
+  return fv
 
 
 def _hook(dotted: str):
@@ -59,13 +65,16 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   return written + [curves, pm_path] + claim_figures
 
 
-def main(argv):
-  if len(argv) > 1:
-    raise app.UsageError(f'unexpected arguments: {" ".join(argv[1:])}')
-  report_dir = _REPORT_DIR.value or os.path.join(_OUTPUT_DIR.value, 'report')
+def main(argv) -> int:
+  fv = make_flags()
   try:
-    written = analyze(_OUTPUT_DIR.value, _NETWORK.value, report_dir)
-  except ValueError as e:
+    cli.parse(fv, argv)
+    if fv['help'].value:
+      print(cli.help_text(fv, __doc__))
+      return 0
+    report_dir = fv['report_dir'].value or os.path.join(fv['output_dir'].value, 'report')
+    written = analyze(fv['output_dir'].value, fv['network'].value, report_dir)
+  except ValueError as e:  # cli.UsageError is a ValueError
     print(f'error: {e}', file=sys.stderr)
     return 1
   with open(written[0]) as f:
@@ -77,4 +86,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  cli.run_absl(main)
+  sys.exit(main(sys.argv))

@@ -2,9 +2,8 @@
 
 import os
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
+import tensorflow as tf
 
 from lottery import networks
 from lottery import procedures

@@ -1,6 +1,6 @@
 """Two runs side by side, level by level: sparsity, mask agreement, theta_0, accuracy, early stop.
 
-  python -m lottery.compare A B [--trial=1] [--experiment_name=lottery] [--report=compare.md]
+  python -m lottery compare A B [--trial=1] [--experiment_name=lottery] [--report=compare.md]
 
 A and B are our output directories (their trial<T>/ is read) or trial directories, e.g.
 one of our runs and one imported from the reference code (lottery.interop import). For

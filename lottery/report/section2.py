@@ -1,9 +1,9 @@
 """Assembles the Section-2 evidence (tools/section2_evidence.sh's output) into a results folder.
 
-  python -m tools.section2_report --evidence_root=$HOME/lth_evidence --results_dir=results/lenet
+  python -m lottery report_section2 --evidence_root=$HOME/lth_evidence --results_dir=results/lenet
 
 Writes into --results_dir:
-  results.md, report.md, summaries.csv, figure1/3/4/4a/4b/4c.png   lottery.analyze on <root>/lenet
+  results.md, report.md, summaries.csv, figure1/3/4/4a/4b/4c.png   the analysis of <root>/lenet
   early_stop.md      the lottery early-stop iteration of every trial per level, its spread, and
                      how much earlier than the same trial's unpruned net
   normalization.md   the input-normalisation study: lottery runs with unit (the main run's

@@ -3,9 +3,8 @@
 import os
 import shutil
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
+import tensorflow as tf
 
 from lottery.report import aggregate
 from lottery.testing import tiny_run

@@ -1,6 +1,6 @@
 """A whole reproduction in one command: every trial, control and level, on all cores or a Ray cluster.
 
-  python -m lottery.sweep --network=lenet300_100 --trials=5 \\
+  python -m lottery sweep --network=lenet300_100 --trials=5 \\
       --procedures=lottery,reinit,random_prune,one_shot --control_levels=3,7,9,12,15,18 \\
       --output_dir=runs/lenet [--ray_address=auto] [--dry_run]
 
@@ -11,28 +11,23 @@ core. Workers never write --output_dir: inputs travel to them and results back
 through Ray, and this driver writes them atomically in the runners' layout
 (summary.json last). Rerunning the command resumes: finished tasks are never
 recomputed. A failed task is one line; tasks that do not need it go on, and
-the sweep exits 1 naming the failed tasks. At the end it runs lottery.analyze
-(--noanalyze: not).
+the sweep exits 1 naming the failed tasks. At the end it runs the analyze
+command's analysis (--noanalyze: not).
 """
 
+import dataclasses
 import os
+import sys
+from typing import List, Optional, Sequence
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
-os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
+from absl import flags
 
-import dataclasses  # pylint: disable=g-import-not-at-top,g-bad-import-order,wrong-import-position
-import sys  # pylint: disable=g-import-not-at-top,wrong-import-position
-from typing import List, Optional, Sequence  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from absl import flags  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import networks  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery import train_command  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery.sweep import plan  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import cli
+from foundations import hparams
+from lottery import networks
+from lottery import procedures
+from lottery import train_command
+from lottery.sweep import plan
 
 USAGE = __doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[1]
 
@@ -69,8 +64,8 @@ def sweep_flags() -> flags.FlagValues:
   flags.DEFINE_float('gpus_per_task', 0.0, 'GPUs each task asks Ray for; a fraction (0.25) lets '
                      'several tasks share one GPU.', flag_values=fv)
   flags.DEFINE_boolean('dry_run', False, 'Print the task graph and exit.', flag_values=fv)
-  flags.DEFINE_boolean('analyze', True, 'Run lottery.analyze on --output_dir when every task '
-                       'has finished.', flag_values=fv)
+  flags.DEFINE_boolean('analyze', True, 'Run the analysis (python -m lottery analyze) on '
+                       '--output_dir when every task has finished.', flag_values=fv)
   return fv
 
 

@@ -1,5 +1,8 @@
-"""LeNet-300-100: gradual magnitude pruning (tfmot) to each level's sparsity, the pruning baseline."""
-from lottery import train_command
+"""LeNet-300-100: gradual magnitude pruning (tfmot) to each level's sparsity, the pruning baseline.
+
+Alias of `python -m lottery gmp`.
+"""
+from lottery import commands
 
 if __name__ == '__main__':
-  train_command.run_procedure('gmp', 'mnist_fc.runners.gmp')
+  commands.alias('gmp')

@@ -1,5 +1,8 @@
-"""LeNet-300-100: one-shot pruning of the unpruned net's trained weights, reset to theta_0."""
-from lottery import train_command
+"""LeNet-300-100: one-shot pruning of the unpruned net's trained weights, reset to theta_0.
+
+Alias of `python -m lottery one_shot`.
+"""
+from lottery import commands
 
 if __name__ == '__main__':
-  train_command.run_procedure('one_shot', 'mnist_fc.runners.one_shot')
+  commands.alias('one_shot')

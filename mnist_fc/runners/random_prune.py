@@ -1,5 +1,8 @@
-"""LeNet-300-100: random pruning control (random mask, same counts, theta_0) over a lottery run."""
-from lottery import train_command
+"""LeNet-300-100: random pruning control (random mask, same counts, theta_0) over a lottery run.
+
+Alias of `python -m lottery random_prune`.
+"""
+from lottery import commands
 
 if __name__ == '__main__':
-  train_command.run_procedure('random_prune', 'mnist_fc.runners.random_prune')
+  commands.alias('random_prune')
