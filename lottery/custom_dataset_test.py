@@ -8,7 +8,7 @@ lottery levels on it (`levels.run`).
 
 import os
 
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
+import foundations  # pylint: disable=unused-import  (first: sets up tf_keras before TensorFlow)
 
 import tensorflow as tf  # pylint: disable=g-import-not-at-top,wrong-import-position
 
