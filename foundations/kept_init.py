@@ -73,7 +73,7 @@ def initial_weights(action: str, theta0: np.ndarray, mask: np.ndarray,
                      + (f', fresh {fresh.shape}' if fresh is not None else ''))
   kept = mask.reshape(-1) != 0
   flat = theta0.reshape(-1)
-  if sigma is None:
+  if sigma is None and action.endswith('signed_constant'):
     sigma = signed_constant_sigma(theta0)
 
   if action == 'rewind':

@@ -34,7 +34,8 @@ def frozen_values(action: str, mask: np.ndarray, theta0: np.ndarray,
     Array of theta0's dtype and shape.
   """
   if action not in ACTIONS:
-    raise ValueError(f'unknown pruned-weight action {action!r}; expected one of {", ".join(ACTIONS)}')
+    raise ValueError(f'unknown pruned-weight action {action!r}; '
+                     f'expected one of {", ".join(ACTIONS)}')
   if not mask.shape == theta0.shape == w_final.shape:
     raise ValueError(f'shapes differ: mask {mask.shape}, theta0 {theta0.shape}, '
                      f'w_final {w_final.shape}')
