@@ -1,10 +1,7 @@
 """Supermask sampling (straight-through gradient, sample mean), the layer, and Keras parity."""
 
-import os
-
-os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+import foundations  # pylint: disable=unused-import  (first: sets up tf_keras before TensorFlow)
+import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
