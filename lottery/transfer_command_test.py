@@ -11,6 +11,9 @@ from foundations import paths
 from foundations import save_restore
 from lottery import networks
 from lottery import train_command
+from lottery.sweep import command
+from lottery.sweep import driver
+from lottery.sweep import worker
 from lottery.testing import subprocess_run
 
 LENET = ('lenet300_100',)
@@ -121,6 +124,19 @@ class MnistToFashionMnistTest(absltest.TestCase):
     mtime = os.stat(paths.final(run_dir)).st_mtime_ns
     self.assertEqual(train_command.main_procedure(argv, 'transfer', 'prog'), 0)
     self.assertEqual(os.stat(paths.final(run_dir)).st_mtime_ns, mtime)
+    # The sweep's task (its inputs sent to a worker, here without Ray) gives the same files.
+    swept = os.path.join(self.create_tempdir().full_path, 'swept')
+    args = command.parse(['p', '--procedures=transfer', f'--transfer_source={source}',
+                          f'--output_dir={swept}', '--dataset=fashion_mnist', '--trials=1',
+                          '--control_levels=2', '--transfer_inits=source_init'])
+    task, = args.tasks
+    result = worker.run_task(driver.task_desc(args, 1, task.experiment, recorded=False).to_dict(),
+                             task.procedure, task.level, driver.task_inputs(args, task))
+    driver.write_outputs(swept, task, result['files'])
+    for what in ('initial', 'masks', 'final', 'final_biases'):
+      with open(getattr(paths, what)(run_dir), 'rb') as a, \
+           open(getattr(paths, what)(paths.run(swept, 1, 2, 'transfer_source_init')), 'rb') as b:
+        self.assertEqual(a.read(), b.read(), what)
 
 
 if __name__ == '__main__':
