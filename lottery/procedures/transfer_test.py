@@ -145,6 +145,15 @@ class TransferRunTest(tf.test.TestCase):
     run_transfer('source_trained', source, out)
     self.assertEqual(os.stat(paths.final(run_dir)).st_mtime_ns, mtime)
 
+  def test_source_init_on_the_source_data_reproduces_the_source_level(self):
+    # Same data, seed, trial and hyperparameters as the source: its level, bit for bit.
+    source, out = tiny_run.shared_run(), self.create_tempdir().full_path
+    run_transfer('source_init', source, out)
+    for what in ('initial', 'masks', 'final', 'final_biases'):
+      with open(getattr(paths, what)(paths.run(source, 1, LEVEL, 'lottery')), 'rb') as a, \
+           open(getattr(paths, what)(paths.run(out, 1, LEVEL, 'transfer_source_init')), 'rb') as b:
+        self.assertEqual(a.read(), b.read(), what)
+
   def test_missing_source_level_is_one_line_naming_it(self):
     out = self.create_tempdir().full_path
     with self.assertRaises(procedures.MissingSourceError) as e:
