@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import tempfile
 
 from absl.testing import absltest
 import numpy as np
@@ -11,13 +13,8 @@ from foundations import paths
 from foundations import save_restore
 from lottery import networks
 from lottery import train_command
-from lottery.sweep import command
-from lottery.sweep import driver
-from lottery.sweep import worker
 from lottery.testing import subprocess_run
 
-LENET = ('lenet300_100',)
-TINY = ('--rounds=2', '--training_iterations=200', '--eval_every=100', '--progress=false')
 
 
 def fake_source(root: str) -> str:
@@ -89,54 +86,72 @@ class ParseTransferTest(absltest.TestCase):
 
 
 class MnistToFashionMnistTest(absltest.TestCase):
-  """Real data: a 3-level LeNet lottery run on MNIST, its level-2 ticket trained on Fashion-MNIST."""
+  """Real data, as a user runs it (subprocesses): a 3-level LeNet lottery run on MNIST, its
+  level-2 ticket trained on Fashion-MNIST by the command; made once for the class, only read."""
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.root = tempfile.mkdtemp(prefix='lth-transfer-test-')
+    cls.source, cls.out = os.path.join(cls.root, 'lenet_mnist'), os.path.join(cls.root, 'out')
+    desc = networks.get('lenet300_100').presets(0.0)['paper'].replace(
+        rounds=2, training_iterations=200, eval_every=100)
+    save_restore.save_json(paths.hparams(cls.source, 1, 'lottery'), desc.to_dict())
+    made = subprocess_run.run('lottery.run', '--procedure=lottery', f'--output_dir={cls.source}',
+                              '--progress=false')
+    assert made.returncode == 0, made.stderr
+    cls.before = tree(cls.source)
+    cls.argv = ('--procedure=transfer', f'--source_dir={cls.source}', f'--output_dir={cls.out}',
+                '--dataset=fashion_mnist', '--transfer_init=source_init', '--levels=2',
+                '--progress=false')
+    cls.done = subprocess_run.run('lottery.run', *cls.argv)
+    cls.run_dir = paths.run(cls.out, 1, 2, 'transfer_source_init')
+
+  @classmethod
+  def tearDownClass(cls):
+    shutil.rmtree(cls.root, ignore_errors=True)
+    super().tearDownClass()
 
   def test_end_to_end(self):
-    source = os.path.join(self.create_tempdir().full_path, 'lenet_mnist')
-    out = os.path.join(self.create_tempdir().full_path, 'transfer')
-    self.assertEqual(train_command.main_train(['prog', *TINY, f'--output_dir={source}'], LENET,
-                                              'prog'), 0)
-    before = tree(source)
-    argv = ['prog', f'--source_dir={source}', f'--output_dir={out}', '--dataset=fashion_mnist',
-            '--transfer_init=source_init', '--levels=2', '--progress=false']
-    self.assertEqual(train_command.main_procedure(argv, 'transfer', 'prog'), 0)
-    self.assertEqual(tree(source), before)  # the source is only read
-    self.assertEqual(sorted(os.listdir(paths.trial(out, 1))),
+    self.assertEqual(self.done.returncode, 0, self.done.stderr)
+    self.assertRegex(self.done.stdout, r'level  2  Pm  64\.06%')
+    self.assertEqual(tree(self.source), self.before)  # the source is only read
+    self.assertEqual(sorted(os.listdir(paths.trial(self.out, 1))),
                      ['2', 'transfer_source_init.hparams.json', 'transfer_source_init.results.md'])
-    self.assertEqual(sorted(os.listdir(os.path.join(paths.trial(out, 1), '2'))),
+    self.assertEqual(os.listdir(os.path.join(paths.trial(self.out, 1), '2')),
                      ['transfer_source_init'])
-    run_dir = paths.run(out, 1, 2, 'transfer_source_init')
-    ticket = paths.run(source, 1, 2, 'lottery')
+    ticket = paths.run(self.source, 1, 2, 'lottery')
     for what in ('masks', 'initial'):
-      got = save_restore.load_npz(getattr(paths, what)(run_dir))
+      got = save_restore.load_npz(getattr(paths, what)(self.run_dir))
       want = save_restore.load_npz(getattr(paths, what)(ticket))
       for layer in want:
         np.testing.assert_array_equal(got[layer], want[layer], err_msg=f'{what} {layer}')
-    with open(paths.summary(run_dir)) as f:
-      summary = json.load(f)
-    self.assertAlmostEqual(summary['percent_remaining'], 64.06, places=2)
-    self.assertGreater(summary['final_test_accuracy'], 0.6)  # Fashion-MNIST, not chance
-    with open(paths.hparams(out, 1, 'transfer_source_init')) as f:
+    with open(paths.summary(self.run_dir)) as f:
+      self.assertGreater(json.load(f)['final_test_accuracy'], 0.6)  # Fashion-MNIST, not chance
+    with open(paths.hparams(self.out, 1, 'transfer_source_init')) as f:
       recorded = json.load(f)
     self.assertEqual((recorded['dataset'], recorded['transfer_source_dataset'],
-                      recorded['transfer_source']), ('fashion_mnist', 'mnist', source))
+                      recorded['transfer_source']), ('fashion_mnist', 'mnist', self.source))
     # A rerun resumes: nothing is retrained.
-    mtime = os.stat(paths.final(run_dir)).st_mtime_ns
-    self.assertEqual(train_command.main_procedure(argv, 'transfer', 'prog'), 0)
-    self.assertEqual(os.stat(paths.final(run_dir)).st_mtime_ns, mtime)
-    # The sweep's task (its inputs sent to a worker, here without Ray) gives the same files.
+    mtime = os.stat(paths.final(self.run_dir)).st_mtime_ns
+    self.assertEqual(subprocess_run.run('lottery.run', *self.argv).returncode, 0)
+    self.assertEqual(os.stat(paths.final(self.run_dir)).st_mtime_ns, mtime)
+
+  def test_the_sweep_writes_the_same_files(self):
+    # The sweep's task (its inputs sent to a Ray worker): the command's files, bit for bit.
     swept = os.path.join(self.create_tempdir().full_path, 'swept')
-    args = command.parse(['p', '--procedures=transfer', f'--transfer_source={source}',
-                          f'--output_dir={swept}', '--dataset=fashion_mnist', '--trials=1',
-                          '--control_levels=2', '--transfer_inits=source_init'])
-    task, = args.tasks
-    result = worker.run_task(driver.task_desc(args, 1, task.experiment, recorded=False).to_dict(),
-                             task.procedure, task.level, driver.task_inputs(args, task))
-    driver.write_outputs(swept, task, result['files'])
-    for what in ('initial', 'masks', 'final', 'final_biases'):
-      with open(getattr(paths, what)(run_dir), 'rb') as a, \
-           open(getattr(paths, what)(paths.run(swept, 1, 2, 'transfer_source_init')), 'rb') as b:
-        self.assertEqual(a.read(), b.read(), what)
+    sweep = subprocess_run.run('lottery.sweep.command', '--procedures=transfer',
+                               f'--transfer_source={self.source}', f'--output_dir={swept}',
+                               '--dataset=fashion_mnist', '--trials=1', '--control_levels=2',
+                               '--transfer_inits=source_init', '--workers=1', '--progress=false')
+    self.assertEqual(sweep.returncode, 0, sweep.stderr)
+    mine = [getattr(paths, w)(self.run_dir) for w in ('initial', 'masks', 'final', 'final_biases')]
+    swept_dir = paths.run(swept, 1, 2, 'transfer_source_init')
+    theirs = [os.path.join(swept_dir, os.path.basename(p)) for p in mine]
+    for a, b in zip(mine + [paths.hparams(self.out, 1, 'transfer_source_init')],
+                    theirs + [paths.hparams(swept, 1, 'transfer_source_init')]):
+      with open(a, 'rb') as f, open(b, 'rb') as g:
+        self.assertEqual(f.read(), g.read(), os.path.basename(a))
 
 
 if __name__ == '__main__':
