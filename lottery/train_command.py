@@ -45,7 +45,7 @@ PROCEDURE_USAGE = """
 
   python -m {module} --output_dir=runs --levels=3,7
 
-Reads the lottery run in --output_dir (its recorded hyperparameters,
+Reads the lottery run in --source_dir, default --output_dir (its recorded hyperparameters,
 trial<T>/<source_experiment>.hparams.json) and writes
 <output_dir>/trial<T>/<level>/{procedure}/.
 """

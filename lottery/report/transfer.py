@@ -8,8 +8,9 @@ For datasets A and B (--datasets=A,B) it reads the lottery runs <root>/<prefix>_
 
   transfer.md               per direction: at each transferred level (Pm), every start against the
                             target's own lottery ticket at that level and its dense net (level 0):
-                            test accuracy at early stop and at the end of training, early-stop
-                            iteration, mean [min, max] over trials; and its figure
+                            test accuracy at early stop (and its difference from those two) and
+                            at the end of training, early-stop iteration, mean [min, max] over
+                            trials; and its figure
   transfer_A_to_B.png, transfer_B_to_A.png
                             test accuracy vs Pm (log axis, decreasing), at early stop and at the end
   transfer.csv              every row of the tables
@@ -102,15 +103,23 @@ def _stat(stat: aggregate.Stat, scale: float, digits: int) -> str:
 
 
 def markdown_table(rows: List[Row]) -> str:
-  """The direction's table; 'vs own ticket' is the difference of the means at early stop (pp)."""
+  """The direction's table; 'vs own ticket' and 'vs dense' are differences of the means at early
+  stop from the target's own ticket at that level and from its dense net (pp)."""
   own = {r.level: r for r in rows if r.run == OWN}
+  dense = [r for r in rows if r.run == DENSE]
+
+  def diff(r: Row, base: Optional[Row]) -> str:
+    if r.run not in hparams.TRANSFER_INITS or base is None:
+      return '-'
+    return f'{100 * (r.at_stop.mean - base.at_stop.mean):+.2f}'
+
   lines = ['| run | level | Pm (%) | trials | test acc @ early stop (%) | vs own ticket (pp) | '
-           'test acc @ end (%) | early-stop iteration |', '|---|---:|---:|---:|---:|---:|---:|---:|']
+           'vs dense (pp) | test acc @ end (%) | early-stop iteration |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
   for r in rows:
-    diff = (f'{100 * (r.at_stop.mean - own[r.level].at_stop.mean):+.2f}'
-            if r.run in hparams.TRANSFER_INITS and r.level in own else '-')
     lines.append(f'| {r.run} | {r.level} | {r.percent_remaining:.1f} | {r.trials} | '
-                 f'{_stat(r.at_stop, 100, 2)} | {diff} | {_stat(r.at_end, 100, 2)} | '
+                 f'{_stat(r.at_stop, 100, 2)} | {diff(r, own.get(r.level))} | '
+                 f'{diff(r, dense[0] if dense else None)} | {_stat(r.at_end, 100, 2)} | '
                  f'{_stat(r.early_stop, 1, 0)} |')
   return '\n'.join(lines) + '\n'
 
@@ -171,7 +180,8 @@ def assemble(root: str, results_dir: str, datasets: Sequence[str] = ('mnist', 'f
   text = [f'Trials read: {", ".join(map(str, trials))} ("trials": how many were found); mean '
           '[min, max] over them. "own ticket": '
           'the target dataset\'s own lottery ticket at the same level; "dense": its unpruned '
-          'net (level 0); "vs own ticket": difference of the means at early stop, in points.\n']
+          'net (level 0); "vs own ticket", "vs dense": differences of the means at early stop from '
+          'those, in points.\n']
   csv, written = [','.join(CSV_COLUMNS)], []
   for source, target in ((a, b), (b, a)):
     rows = direction_rows(root, prefix, source, target, trials)
