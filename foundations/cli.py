@@ -1,6 +1,6 @@
 """Command-line flags generated from the hparams dataclasses, parsed in-process.
 
-Every flat field of `hparams.Desc` becomes one absl flag with the field's help
+Every flat field of `hparams.Desc` (but those a procedure sets) becomes one absl flag with the field's help
 and type and a default of None, meaning "the preset's value". Parsing is a
 plain function of argv (no global FLAGS), so tests call it directly.
 """
@@ -35,6 +35,8 @@ def define_hparam_flags(fv: flags.FlagValues,
   """
   flat = {label: hparams.to_flat(d) for label, d in (help_defaults or {}).items()}
   for _, f in hparams.leaf_fields():
+    if not hparams.has_flag(f):
+      continue
     text = f.metadata['help']
     if flat:
       text += ' [' + ', '.join(f'{label}: {v[f.name]}' for label, v in flat.items()) + ']'
@@ -55,6 +57,8 @@ def hparam_overrides(fv: flags.FlagValues) -> Dict[str, Any]:
   """
   given = {}
   for _, f in hparams.leaf_fields():
+    if not hparams.has_flag(f):
+      continue
     value = fv[hparams.flag_name(f)].value
     if value is not None:
       given[f.name] = value

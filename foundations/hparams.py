@@ -1,8 +1,8 @@
 """Typed hyperparameters of one run, in groups, validated and printable.
 
-A run is described by `Desc`: four groups (dataset, model, training, pruning)
-plus the run's identity (seed, trial, experiment name). Each field carries its
-own flag help (and, where the flag name differs, the flag name) in its
+A run is described by `Desc`: five groups (dataset, model, training, pruning,
+and transfer, empty unless a ticket is trained on another dataset) plus the
+run's identity (seed, trial, experiment name). Each field carries its own flag help (and, where the flag name differs, the flag name) in its
 metadata, so command-line flags are generated from these classes
 (`foundations.cli`), never kept by hand.
 
@@ -19,6 +19,8 @@ NORMALIZATIONS = ('unit', 'standard', 'l2', 'channel')
 PRUNING_RULES = ('exact', 'reference')
 PRUNING_SCOPES = ('layerwise', 'global')
 TEST_EVALS = ('all', 'needed')
+# How a transferred ticket starts (lottery.procedures.transfer): '' for every other run.
+TRANSFER_INITS = ('source_init', 'source_trained', 'reinit', 'random_mask')
 # Figure 3 draws test accuracy up to this iteration: --test_eval=needed keeps every test point there.
 CURVE_ITERATIONS = 15000
 
@@ -28,16 +30,18 @@ class HparamsError(ValueError):
 
 
 def field(default, help_text: str, flag: Optional[str] = None, choices: Tuple[str, ...] = (),
-          follows: Optional[Tuple[str, float]] = None):
+          follows: Optional[Tuple[str, float]] = None, set_by: str = ''):
   """A dataclass field with its flag's help.
 
   Optional: the flag's name when it differs from the field's, the allowed
-  values, and `follows=(other, factor)`: the field is factor x the other
+  values, `follows=(other, factor)`: the field is factor x the other
   field's value unless given itself, whether the Desc is made by construction,
-  `Desc.replace` or flags (its default must then be None).
+  `Desc.replace` or flags (its default must then be None), and `set_by`: the
+  procedure that sets the field from its own flags (no flag is generated for it).
   """
   return dataclasses.field(default=default, metadata={
-      'help': help_text, 'flag': flag, 'choices': choices, 'follows': follows})
+      'help': help_text, 'flag': flag, 'choices': choices, 'follows': follows,
+      'set_by': set_by})
 
 
 def _check_choices(group) -> None:
@@ -57,6 +61,11 @@ def _fill_follows(group) -> None:
 
 def flag_name(f: dataclasses.Field) -> str:
   return f.metadata.get('flag') or f.name
+
+
+def has_flag(f: dataclasses.Field) -> bool:
+  """Whether the field gets a generated flag (fields a procedure sets itself do not)."""
+  return not f.metadata.get('set_by')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,17 +177,36 @@ class PruningHparams:
     _check_choices(self)
 
 
+@dataclasses.dataclass(frozen=True)
+class SourceHparams:
+  """Where a ticket trained on this run's dataset was found (another run's output directory,
+  experiment and dataset) and how its weights start; set by the procedure that reads them."""
+  transfer_init: str = field('', 'How it starts: ' + ', '.join(TRANSFER_INITS) + '.',
+                             set_by='procedure')
+  transfer_source: str = field('', 'The source run\'s output directory.', set_by='procedure')
+  transfer_source_experiment: str = field('', 'Its experiment name.', set_by='procedure')
+  transfer_source_dataset: str = field('', 'Its dataset.', set_by='procedure')
+
+  def validate(self) -> None:
+    if self.transfer_init not in ('',) + TRANSFER_INITS:
+      raise HparamsError(f'--transfer_init={self.transfer_init}: expected one of '
+                         f'{", ".join(TRANSFER_INITS)}')
+    if len({bool(v) for v in dataclasses.astuple(self)}) > 1:
+      raise HparamsError('the transfer_* hyperparameters are set together or not at all')
+
+
 GROUPS = {'dataset': DatasetHparams, 'model': ModelHparams, 'training': TrainingHparams,
-          'pruning': PruningHparams}
+          'pruning': PruningHparams, 'source': SourceHparams}
 
 
 @dataclasses.dataclass(frozen=True)
 class Desc:
-  """Everything that determines a run's results: the four groups and the run's identity."""
+  """Everything that determines a run's results: the groups and the run's identity."""
   dataset: DatasetHparams = DatasetHparams()
   model: ModelHparams = ModelHparams()
   training: TrainingHparams = TrainingHparams()
   pruning: PruningHparams = PruningHparams()
+  source: SourceHparams = SourceHparams()
   seed: int = field(0, 'Random seed (initialization, split, data order).')
   trial: int = field(1, 'Trial number: results go to <output_dir>/trial<T>/.')
   experiment_name: str = field('lottery', 'Name of the experiment directory in each level.')
@@ -222,11 +250,15 @@ class Desc:
     return d
 
   def describe(self) -> str:
-    """Multi-line listing by group, for printing at start."""
+    """Multi-line listing by group, for printing at start; a group that only a procedure sets
+    (transfer) is left out while it is at its defaults."""
     flat = to_flat(self)
-    width = max(len(k) for k in flat)
+    shown = {g: cls for g, cls in GROUPS.items()
+             if any(has_flag(f) for f in dataclasses.fields(cls)) or getattr(self, g) != cls()}
+    width = max(len(f.name) for cls in shown.values() for f in dataclasses.fields(cls))
+    width = max([width] + [len(name) for name, _ in _identity_fields()])
     lines = []
-    for group, cls in GROUPS.items():
+    for group, cls in shown.items():
       lines.append(f'  [{group}]')
       lines += [f'    {f.name:<{width}} = {flat[f.name]}' for f in dataclasses.fields(cls)]
     lines += [f'  {name:<{width + 2}} = {flat[name]}' for name, _ in _identity_fields()]

@@ -15,7 +15,7 @@ class HparamsTest(absltest.TestCase):
     self.assertEqual((desc.training.learning_rate, desc.pruning.rounds, desc.dataset.dataset,
                       desc.trial), (0.1, 3, 'cifar10', 2))
     self.assertNotIn('rounds', desc.results_key())
-    self.assertEqual(len(desc.to_dict()), 26)
+    self.assertEqual(len(desc.to_dict()), 30)
     # Old files lacking newer fields read as the defaults; unknown keys are ignored.
     self.assertEqual(hparams.from_flat({'seed': 4, 'no_such_field': 1}),
                      hparams.Desc().replace(seed=4))
@@ -38,8 +38,13 @@ class HparamsTest(absltest.TestCase):
   def test_flags_are_generated_from_every_field(self):
     fv = flags.FlagValues()
     cli.define_hparam_flags(fv)
-    names = {hparams.flag_name(f) for _, f in hparams.leaf_fields()}
+    names = {hparams.flag_name(f) for _, f in hparams.leaf_fields() if hparams.has_flag(f)}
     self.assertEqual(names & set(fv), names)
+    # The transfer procedure sets its fields from its own flags: the other runners lack them.
+    self.assertEqual({f.name for _, f in hparams.leaf_fields() if not hparams.has_flag(f)},
+                     {'transfer_init', 'transfer_source', 'transfer_source_experiment',
+                      'transfer_source_dataset'})
+    self.assertNotIn('transfer_init', fv)
     self.assertIn('pruning', names)  # pruning_scope's flag keeps its historical name
     cli.parse(fv, ['prog', '--prune_percent=30', '--pruning=global', '--rounds=2'])
     self.assertEqual(cli.hparam_overrides(fv), {'prune_percent': 30.0, 'pruning_scope': 'global',
@@ -76,6 +81,22 @@ class HparamsTest(absltest.TestCase):
     stored = hparams.Desc().replace(prune_percent=30, output_prune_percent=12).to_dict()
     self.assertEqual(hparams.from_flat(stored).to_dict(), stored)
     self.assertEqual(hparams.from_flat(hparams.Desc().to_dict()), hparams.Desc())
+
+  def test_transfer_group_leaves_older_runs_equal(self):
+    desc = hparams.Desc().replace(rounds=3, learning_rate=0.1)
+    older = {k: v for k, v in desc.to_dict().items() if not k.startswith('transfer_')}
+    self.assertEqual(hparams.from_flat(older).results_key(), desc.results_key())
+    self.assertNotIn('[transfer]', desc.describe())
+    moved = desc.replace(transfer_init='reinit', transfer_source='/r', transfer_source_dataset='a',
+                         transfer_source_experiment='lottery').validate()
+    self.assertIn('transfer_source_dataset    = a', moved.describe())
+    self.assertNotEqual(moved.results_key(), desc.results_key())
+    with self.assertRaisesWithLiteralMatch(hparams.HparamsError, '--transfer_init=warm: expected '
+                                           'one of source_init, source_trained, reinit, '
+                                           'random_mask'):
+      moved.replace(transfer_init='warm').validate()
+    with self.assertRaisesRegex(hparams.HparamsError, 'set together or not at all'):
+      desc.replace(transfer_init='reinit').validate()
 
   def test_bad_command_lines_are_one_line_usage_errors(self):
     for argv, message in ((['p', 'stray'], 'unexpected arguments: stray'),

@@ -81,6 +81,8 @@ _MODULES = (
      'process'),
     ('report_section2', 'lottery.report.section2', 'assemble the Section-2 evidence runs into a '
      'results folder'),
+    ('report_transfer', 'lottery.report.transfer', 'assemble the transfer evidence runs (tickets '
+     'across datasets) into a results folder'),
     ('data', 'datasets.prepare', 'fill and verify the dataset cache (before running offline)'),
 )
 

@@ -103,7 +103,8 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
 def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, output_dir: str,
         levels: Optional[Sequence[int]] = None, source_name: Optional[str] = None,
         show_progress: bool = True,
-        on_level: Optional[Callable[[int, dict, bool], None]] = None) -> List[dict]:
+        on_level: Optional[Callable[[int, dict, bool], None]] = None,
+        source_dir: Optional[str] = None) -> List[dict]:
   """Trains (or resumes) `procedure` at `levels`; returns their summaries.
 
   Args:
@@ -116,12 +117,14 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     levels: levels to run (default: the procedure's default levels).
     source_name: the experiment a control reads (default: desc.experiment_name).
     on_level: called (level, summary, resumed) after each level.
+    source_dir: the output directory of the run a control reads (default: output_dir); it
+      is only read.
   """
   source_name = source_name or desc.experiment_name
   name = procedure.experiment_name(desc)
   run_desc = desc.replace(experiment_name=name)
   check_or_record_hparams(run_desc, output_dir)
-  ctx = procedures.Context(desc, network, output_dir, name, source_name)
+  ctx = procedures.Context(desc, network, output_dir, name, source_name, source_dir)
   if levels is None:
     levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
   store = ctx.stores['self']

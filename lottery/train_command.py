@@ -42,7 +42,7 @@ PROCEDURE_USAGE = """
 
   python -m {command} --output_dir=runs --levels=3,7
 
-Reads the lottery run in --output_dir (its recorded hyperparameters,
+Reads the lottery run in --source_dir, default --output_dir (its recorded hyperparameters,
 trial<T>/<source_experiment>.hparams.json) and writes
 <output_dir>/trial<T>/<level>/{procedure}/.
 """
@@ -64,6 +64,7 @@ class Invocation:
   verbosity: int = 0
   procedure: str = 'lottery'
   source_experiment: str = 'lottery'
+  source_dir: Optional[str] = None  # the lottery run's output dir (None: output_dir)
   levels: Optional[List[int]] = None
   help: str = ''
 
@@ -171,6 +172,10 @@ def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
   flags.DEFINE_integer('trial', 1, 'Trial of the lottery run.', flag_values=fv)
   flags.DEFINE_string('source_experiment', 'lottery', 'Experiment name of the lottery run.',
                       flag_values=fv)
+  flags.DEFINE_string('source_dir', None, 'Output directory of the lottery run (default: '
+                      '--output_dir); only read.', flag_values=fv)
+  for name in [procedure] if procedure in procedures.names() else procedures.names():
+    procedures.get(name).extra_flags(fv)
   flags.DEFINE_list('levels', None, 'Levels to run, e.g. 3,7 (default: reinit and random_prune: '
                     'every level the lottery run has finished; others: levels 1..its --rounds).',
                     flag_values=fv)
@@ -230,9 +235,11 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
     raise InputError(str(e)) from None
   parsed = _common(fv, Invocation(procedure=name, source_experiment=fv['source_experiment'].value))
   levels = parse_levels(fv, 'levels')
-  desc = load_source_desc(parsed.output_dir, fv['trial'].value, parsed.source_experiment)
+  source_dir = fv['source_dir'].value or parsed.output_dir
+  desc = load_source_desc(source_dir, fv['trial'].value, parsed.source_experiment)
+  desc = procedures.get(name).adapt_desc(desc, fv, source_dir)
   check_data_dir(parsed.data_dir, desc.dataset.dataset)
-  return dataclasses.replace(parsed, desc=desc, levels=levels)
+  return dataclasses.replace(parsed, desc=desc, levels=levels, source_dir=source_dir)
 
 
 def _errors():
@@ -249,9 +256,9 @@ def execute(inv: Invocation) -> int:
   from lottery import levels  # pylint: disable=g-import-not-at-top
   from lottery import progress  # pylint: disable=g-import-not-at-top
   desc, procedure = inv.desc, procedures.get(inv.procedure)
-  name = procedure.experiment_name(desc)
+  name, source_dir = procedure.experiment_name(desc), inv.source_dir or inv.output_dir
   what = 'Hyperparameters' + (f' (preset {inv.preset})' if inv.preset else
-                              f' of {paths.trial(inv.output_dir, desc.trial)}/<level>/'
+                              f' of {paths.trial(source_dir, desc.trial)}/<level>/'
                               f'{inv.source_experiment}')
   print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
   print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
@@ -268,9 +275,9 @@ def execute(inv: Invocation) -> int:
           flush=True)
 
   summaries = levels.run(procedure, desc, data, network, inv.output_dir, inv.levels,
-                         inv.source_experiment, inv.progress, on_level)
+                         inv.source_experiment, inv.progress, on_level, source_dir)
   if not summaries:
-    raise InputError(f'{paths.trial(inv.output_dir, desc.trial)}: the '
+    raise InputError(f'{paths.trial(source_dir, desc.trial)}: the '
                      f'{inv.source_experiment!r} run has no finished level')
   print('\n' + progress.table(summaries), end='')
   print(f'Table saved to {paths.results_table(inv.output_dir, desc.trial, name)}')

@@ -153,7 +153,7 @@ class ParseProcedureTest(absltest.TestCase):
       train_command.parse_procedure(['p', f'--output_dir={out}', '--levels=two'], 'reinit')
     with self.assertRaisesWithLiteralMatch(
         train_command.InputError, '--procedure=bogus: expected one of lottery, reinit, random_prune, '
-        'random_prune2, one_shot, continued_training, gmp'):
+        'random_prune2, one_shot, continued_training, gmp, transfer'):
       train_command.parse_procedure(['p', f'--output_dir={out}', '--procedure=bogus'])
     self.assertIn('--levels', train_command.parse_procedure(['p', '--help'], 'reinit').help)
     self.assertFalse(os.path.exists(paths.run(out, 1, 0, 'reinit')))

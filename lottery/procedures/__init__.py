@@ -39,10 +39,13 @@ class MissingSourceError(ValueError):
 class Context:
   """What a procedure's `start` may read: the run's description, network and finished levels."""
 
-  def __init__(self, desc: Desc, network, output_dir: str, self_name: str, source_name: str):
+  def __init__(self, desc: Desc, network, output_dir: str, self_name: str, source_name: str,
+               source_dir: Optional[str] = None):
+    """source_dir: the output directory of the 'source' run (default: output_dir); read only."""
     self.desc, self.network, self.output_dir = desc, network, output_dir
     self.stores = {'self': experiment.LevelStore(output_dir, desc.trial, self_name),
-                   'source': experiment.LevelStore(output_dir, desc.trial, source_name)}
+                   'source': experiment.LevelStore(source_dir or output_dir, desc.trial,
+                                                   source_name)}
     self.shapes = dict(network.shapes)
     self.percents = network.layer_percents(desc.pruning)  # layer-wise rates
 
@@ -95,6 +98,15 @@ def no_rewind_point(desc: Desc, level: int) -> Optional[int]:
   return None
 
 
+def no_extra_flags(fv) -> None:
+  del fv
+
+
+def same_desc(desc: Desc, fv, source_dir: str) -> Desc:
+  del fv, source_dir
+  return desc
+
+
 @dataclasses.dataclass(frozen=True)
 class Procedure:
   """One way of producing a level.
@@ -104,14 +116,19 @@ class Procedure:
   requires: level -> [(role, level)] it reads ('self' or 'source').
   default_levels: (desc, finished source levels) -> levels run when none are given.
   doc: one line, printed when it runs.
-  named_by_desc: its runs go under the description's experiment_name (the run others read
-    as their source); otherwise under the procedure's name.
+  named_by_desc: its runs go under the description's experiment_name (the lottery run, which
+    others read as their source, or a name its adapt_desc chose); otherwise under its own name.
   rewind_point: (desc, level) -> the iteration at which that level saves its weights and biases
     (rewind.npz, rewind_biases.npz) for later levels to reset to, or None.
   training: (level_models.Models, start) -> LevelModel: how a level's model is made and read;
     the default keeps the start's masks fixed.
   report: 'module:function' of its section of the report (see lottery.report.sections), or
     '' for none; a string, so that this package does not import the report.
+  extra_flags: (absl FlagValues) -> None: defines the procedure's own command-line flags (names
+    unique among procedures).
+  adapt_desc: (the source run's recorded Desc, parsed FlagValues, the source's output dir) ->
+    the Desc this procedure's run is made with (the default: the source's); raises
+    HparamsError (one line) before anything is written.
   """
   name: str
   start: Callable[[Context, int], Start]
@@ -123,6 +140,8 @@ class Procedure:
   training: Callable[[level_models.Models, Start], level_models.LevelModel] = \
       level_models.fixed_masks
   report: str = ''
+  extra_flags: Callable[[object], None] = no_extra_flags
+  adapt_desc: Callable[[Desc, object, str], Desc] = same_desc
 
   def experiment_name(self, desc: Desc) -> str:
     """The experiment directory of this procedure's runs of `desc`."""
@@ -155,3 +174,4 @@ from lottery.procedures import random_prune  # pylint: disable=g-import-not-at-t
 from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import continued_training  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import gmp  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import transfer  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

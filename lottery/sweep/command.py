@@ -13,12 +13,17 @@ through Ray, and this driver writes them atomically in the runners' layout
 recomputed. A failed task is one line; tasks that do not need it go on, and
 the sweep exits 1 naming the failed tasks. At the end it runs the analyze
 command's analysis (--noanalyze: not).
+
+--procedures=transfer --transfer_source=DIR --dataset=B trains the tickets of
+DIR's lottery runs (read only: their levels must have finished there) on B, one
+experiment per start of --transfer_inits, each trial with its source run's own
+hyperparameters.
 """
 
 import dataclasses
 import os
 import sys
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from absl import flags
 
@@ -27,6 +32,7 @@ from foundations import hparams
 from lottery import networks
 from lottery import procedures
 from lottery import train_command
+from lottery.procedures import transfer
 from lottery.sweep import plan
 
 USAGE = __doc__.split('\n\n')[0] + '\n\n' + __doc__.split('\n\n')[1]
@@ -46,6 +52,10 @@ class SweepArgs:
   progress: bool = True
   analyze: bool = True
   help: str = ''
+  # A sweep over lottery runs it does not make (transfer): where they are, and the description
+  # of each (trial, experiment) it runs.
+  source_dir: Optional[str] = None
+  descs: Dict[Tuple[int, str], hparams.Desc] = dataclasses.field(default_factory=dict)
 
 
 def sweep_flags() -> flags.FlagValues:
@@ -66,7 +76,48 @@ def sweep_flags() -> flags.FlagValues:
   flags.DEFINE_boolean('dry_run', False, 'Print the task graph and exit.', flag_values=fv)
   flags.DEFINE_boolean('analyze', True, 'Run the analysis (python -m lottery analyze) on '
                        '--output_dir when every task has finished.', flag_values=fv)
+  flags.DEFINE_string('transfer_source', None, '--procedures=transfer: the output dir of the '
+                      'lottery runs (trials 1..--trials) whose tickets are trained on --dataset; '
+                      'only read, and their levels must have finished.', flag_values=fv)
+  flags.DEFINE_list('transfer_inits', list(hparams.TRANSFER_INITS), '--procedures=transfer: the '
+                    'starts, one experiment each (transfer_<start>).', flag_values=fv)
   return fv
+
+
+def _transfer(fv: flags.FlagValues, names: List[str], common) -> SweepArgs:
+  """A transfer sweep: each trial's recorded hyperparameters in --transfer_source, on --dataset,
+  at --control_levels (default: 1..the source's rounds), once per start in --transfer_inits."""
+  source, dataset = fv['transfer_source'].value, fv['dataset'].value
+  if names != ['transfer'] or not source:
+    raise train_command.InputError('--procedures=transfer runs alone, with --transfer_source '
+                                   '(the lottery runs it reads)')
+  given = sorted(set(cli.hparam_overrides(fv)) - {'dataset'})
+  if given:
+    raise train_command.InputError(f'--{given[0]}: a transfer sweep takes the hyperparameters '
+                                   'of --transfer_source\'s runs; give only --dataset')
+  if dataset is None:
+    raise train_command.InputError('--dataset is required: the dataset the tickets train on')
+  inits = fv['transfer_inits'].value
+  unknown = [i for i in inits if i not in hparams.TRANSFER_INITS]
+  if unknown or not inits:
+    raise train_command.InputError(f'--transfer_inits={",".join(inits)}: expected some of '
+                                   f'{", ".join(hparams.TRANSFER_INITS)}')
+  levels = train_command.parse_levels(fv, 'control_levels')
+  descs, tasks = {}, []
+  for trial in range(1, fv['trials'].value + 1):
+    source_desc = train_command.load_source_desc(source, trial, plan.LOTTERY)
+    for init in inits:
+      desc = transfer.target_desc(source_desc, dataset, init, source)
+      descs[(trial, desc.experiment_name)] = desc
+      tasks += [plan.Task('transfer', trial, level, init)
+                for level in levels or range(1, source_desc.pruning.rounds + 1)]
+  train_command.check_data_dir(common.data_dir, dataset)
+  return SweepArgs(desc=descs[(1, transfer.experiment_name(inits[0]))],
+                   tasks=sorted(tasks, key=lambda t: (t.trial, t.level, t.variant)),
+                   output_dir=common.output_dir, data_dir=common.data_dir,
+                   ray_address=fv['ray_address'].value, workers=fv['workers'].value,
+                   gpus_per_task=fv['gpus_per_task'].value, dry_run=fv['dry_run'].value,
+                   progress=common.progress, analyze=False, source_dir=source, descs=descs)
 
 
 def parse(argv: Sequence[str]) -> SweepArgs:
@@ -76,6 +127,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   if fv['help'].value:
     return SweepArgs(help=cli.help_text(fv, USAGE))
   common = train_command._common(fv, train_command.Invocation())  # pylint: disable=protected-access
+  if fv['transfer_source'].value or 'transfer' in fv['procedures'].value:
+    return _transfer(fv, fv['procedures'].value, common)
   desc = train_command.resolve_desc(fv, networks.names()).replace(experiment_name='lottery')
   if fv['trials'].value < 1:
     raise train_command.InputError(f'--trials={fv["trials"].value}: must be >= 1')

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import time
-from typing import Dict, List, Set
+from typing import Dict, List, Set, Tuple
 
 from foundations import experiment
 from foundations import paths
@@ -41,15 +41,33 @@ def is_done(output_dir: str, task: Task) -> bool:
   return _store(output_dir, task).is_finished(task.level)
 
 
-def task_inputs(output_dir: str, task: Task) -> worker.Files:
-  """The files of the levels `task` reads: their npz files and summary.json."""
+def dependency_dirs(args, task: Task) -> List[Tuple[Task, str]]:
+  """(dependency, the output dir holding it) of `task`: its 'source' levels are in
+  args.source_dir when the sweep reads runs it does not make (transfer), else in --output_dir."""
+  source_dir = args.source_dir or args.output_dir
+  return ([(d, args.output_dir) for d in plan.dependencies(task, ('self',))] +
+          [(d, source_dir) for d in plan.dependencies(task, ('source',))])
+
+
+def task_desc(args, trial: int, experiment: str, recorded: bool = True):
+  """The description of trial's run of `experiment`: args.descs' (a sweep over runs it did not
+  make), else the sweep's with seed = trial, recorded under the experiment's name and sent to
+  the worker under the lottery run's (the source it reads)."""
+  if (trial, experiment) in args.descs:
+    return args.descs[(trial, experiment)]
+  return plan.trial_desc(args.desc, trial, experiment if recorded else plan.LOTTERY)
+
+
+def task_inputs(args, task: Task) -> worker.Files:
+  """The files of the levels `task` reads: their npz files and summary.json, keyed by their
+  path relative to the output dir holding them."""
   files = {}
-  for dep in plan.dependencies(task):
-    d = run_dir(output_dir, dep)
+  for dep, root in dependency_dirs(args, task):
+    d = run_dir(root, dep)
     for name in sorted(os.listdir(d)):
       if name.endswith('.npz') or name == 'summary.json':
         with open(os.path.join(d, name), 'rb') as f:
-          files[os.path.relpath(os.path.join(d, name), output_dir)] = f.read()
+          files[os.path.relpath(os.path.join(d, name), root)] = f.read()
   return files
 
 
@@ -174,8 +192,7 @@ def run(args) -> int:
   os.makedirs(args.output_dir, exist_ok=True)
   for trial in sorted({t.trial for t in args.tasks}):
     for name in sorted({t.experiment for t in args.tasks if t.trial == trial}):
-      levels.check_or_record_hparams(plan.trial_desc(args.desc, trial, name),
-                                     args.output_dir)
+      levels.check_or_record_hparams(task_desc(args, trial, name), args.output_dir)
   todo = [t for t in args.tasks if not is_done(args.output_dir, t)]
   status = Status(len(args.tasks), len(args.tasks) - len(todo))
   print(f'{status.done} finished earlier, {len(todo)} to run; results in '
@@ -195,17 +212,20 @@ def run(args) -> int:
       for task in sorted(waiting):
         if len(running) >= slots:
           break
-        deps = plan.dependencies(task)
-        if any(d in waiting or d in running.values() for d in deps):
+        deps = dependency_dirs(args, task)
+        if any(d in waiting or d in running.values() for d, _ in deps):
           continue
         waiting.discard(task)
-        if not all(is_done(args.output_dir, d) for d in deps):  # a dependency failed
+        missing = [(d, root) for d, root in deps if not is_done(root, d)]
+        if missing:  # a dependency failed, or a source run has not finished that level
           status.blocked += 1
-          failed.append(f'{task}: skipped, it needs a failed task')
+          d, root = missing[0]
+          failed.append(f'{task}: skipped, it needs {run_dir(root, d)}' + (
+              ', which failed' if root == args.output_dir else ' (not finished yet)'))
           continue
-        desc = plan.trial_desc(args.desc, task.trial)
+        desc = task_desc(args, task.trial, task.experiment, recorded=False)
         ref = remote.remote(desc.to_dict(), task.procedure, task.level,
-                            task_inputs(args.output_dir, task), args.data_dir, args.output_dir)
+                            task_inputs(args, task), args.data_dir, args.output_dir)
         running[ref] = task
       if not running:
         continue

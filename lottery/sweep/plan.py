@@ -20,17 +20,23 @@ LOTTERY = 'lottery'
 
 @dataclasses.dataclass(frozen=True, order=True)
 class Task:
-  """One level-run. `experiment` is its directory name in <output_dir>/trial<T>/<level>/."""
+  """One level-run. `experiment` is its directory name in <output_dir>/trial<T>/<level>/.
+
+  variant: for a procedure that makes several experiments (transfer: one per start), which;
+  its experiment is then <procedure>_<variant>.
+  """
   procedure: str
   trial: int
   level: int
+  variant: str = ''
 
   @property
   def experiment(self) -> str:
-    return self.procedure  # the lottery run is always named 'lottery' in a sweep
+    # The lottery run is always named 'lottery' in a sweep.
+    return f'{self.procedure}_{self.variant}' if self.variant else self.procedure
 
   def __str__(self) -> str:
-    return f'{self.procedure}/trial{self.trial}/level{self.level}'
+    return f'{self.experiment}/trial{self.trial}/level{self.level}'
 
 
 def trial_desc(desc: hparams.Desc, trial: int, procedure: str = LOTTERY) -> hparams.Desc:
@@ -38,12 +44,13 @@ def trial_desc(desc: hparams.Desc, trial: int, procedure: str = LOTTERY) -> hpar
   return desc.replace(trial=trial, seed=trial, experiment_name=procedure)
 
 
-def dependencies(task: Task) -> List[Task]:
-  """The tasks whose files `task` reads."""
+def dependencies(task: Task, roles: Sequence[str] = ('self', 'source')) -> List[Task]:
+  """The tasks whose files `task` reads, of the given roles ('self', 'source')."""
   deps = []
   for role, level in procedures.get(task.procedure).requires(task.level):
-    name = task.procedure if role == 'self' else LOTTERY
-    deps.append(Task(name, task.trial, level))
+    if role in roles:
+      deps.append(Task(task.procedure, task.trial, level, task.variant) if role == 'self'
+                   else Task(LOTTERY, task.trial, level))
   return deps
 
 
@@ -79,10 +86,10 @@ def plan(procedure_names: Sequence[str], trials: Iterable[int], rounds: int,
 
 
 def counts(tasks: Iterable[Task]) -> Dict[str, Dict[int, int]]:
-  """procedure -> level -> number of tasks (the --dry_run table)."""
+  """experiment -> level -> number of tasks (the --dry_run table)."""
   out: Dict[str, Dict[int, int]] = {}
   for task in tasks:
-    by_level = out.setdefault(task.procedure, {})
+    by_level = out.setdefault(task.experiment, {})
     by_level[task.level] = by_level.get(task.level, 0) + 1
   return out
 

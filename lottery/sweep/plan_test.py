@@ -1,10 +1,16 @@
 """The sweep's task graph and command line, without Ray: counts, dependencies, errors."""
 
+import os
+
 from absl.testing import absltest
 
 from foundations import hparams
+from foundations import paths
+from foundations import save_restore
+from lottery import networks
 from lottery import train_command
 from lottery.sweep import command
+from lottery.sweep import driver
 from lottery.sweep import plan
 
 Task = plan.Task
@@ -61,6 +67,72 @@ class PlanTest(absltest.TestCase):
         command.parse(['p', *args])
       self.assertIn(message, str(e.exception))
     self.assertIn('--ray_address', command.parse(['p', '--help']).help)
+
+
+
+class TransferPlanTest(absltest.TestCase):
+  """--procedures=transfer: tasks per start over lottery runs in another directory."""
+
+  def setUp(self):
+    super().setUp()
+    self.source = self.create_tempdir().full_path
+    self.out = os.path.join(self.create_tempdir().full_path, 'out')
+    preset = networks.get('lenet300_100').presets(0.0)['paper']
+    for trial in (1, 2):
+      desc = plan.trial_desc(preset.replace(rounds=15), trial)
+      save_restore.save_json(paths.hparams(self.source, trial, 'lottery'), desc.to_dict())
+
+  def parse(self, *args):
+    return command.parse(['p', '--procedures=transfer', f'--transfer_source={self.source}',
+                          f'--output_dir={self.out}', '--trials=2', *args])
+
+  def test_tasks_descriptions_and_where_their_sources_are(self):
+    args = self.parse('--dataset=fashion_mnist', '--control_levels=3,7',
+                      '--transfer_inits=source_init,reinit')
+    self.assertEqual(plan.counts(args.tasks), {'transfer_source_init': {3: 2, 7: 2},
+                                               'transfer_reinit': {3: 2, 7: 2}})
+    self.assertEqual(str(args.tasks[0]), 'transfer_reinit/trial1/level3')
+    self.assertFalse(args.analyze)
+    task = plan.Task('transfer', 2, 7, 'reinit')
+    self.assertIn(task, args.tasks)
+    self.assertEqual(plan.dependencies(task), [Task('lottery', 2, 7)])
+    self.assertEqual(driver.dependency_dirs(args, task), [(Task('lottery', 2, 7), self.source)])
+    desc = driver.task_desc(args, 2, 'transfer_reinit', recorded=False)
+    self.assertEqual(desc, driver.task_desc(args, 2, 'transfer_reinit'))
+    self.assertEqual((desc.seed, desc.trial, desc.dataset.dataset, desc.experiment_name,
+                      desc.source.transfer_source, desc.source.transfer_source_dataset),
+                     (2, 2, 'fashion_mnist', 'transfer_reinit', os.path.abspath(self.source),
+                      'mnist'))
+    self.assertLen(self.parse('--dataset=fashion_mnist').tasks, 2 * 4 * 15)
+    self.assertFalse(os.path.exists(self.out))
+
+  def test_other_sweeps_keep_their_descriptions_and_dirs(self):
+    args = command.parse(['p', '--trials=1', '--rounds=3', f'--output_dir={self.out}'])
+    self.assertEqual(driver.dependency_dirs(args, Task('reinit', 1, 3)),
+                     [(Task('lottery', 1, 3), self.out)])
+    self.assertEqual(driver.task_desc(args, 1, 'reinit', recorded=False).experiment_name,
+                     'lottery')
+    self.assertEqual(driver.task_desc(args, 1, 'reinit').experiment_name, 'reinit')
+
+  def test_bad_transfer_command_lines(self):
+    cases = {
+        ('--dataset=fashion_mnist', '--procedures=transfer,reinit'):
+            '--procedures=transfer runs alone, with --transfer_source',
+        ('--dataset=fashion_mnist', '--learning_rate=0.1'):
+            '--learning_rate: a transfer sweep takes the hyperparameters',
+        (): '--dataset is required',
+        ('--dataset=fashion_mnist', '--transfer_inits=warm'):
+            '--transfer_inits=warm: expected some of source_init, source_trained',
+        ('--dataset=cifar10',): '--dataset=cifar10: lenet300_100 takes 28x28x1 inputs',
+        ('--dataset=mnist', '--trials=3'): 'trial3/lottery.hparams.json: no lottery run found',
+    }
+    for args, message in cases.items():
+      with self.assertRaises((train_command.InputError, hparams.HparamsError)) as e:
+        self.parse(*args)
+      self.assertIn(message, str(e.exception))
+      self.assertNotIn('\n', str(e.exception))
+    with self.assertRaisesRegex(train_command.InputError, 'with --transfer_source'):
+      command.parse(['p', '--procedures=transfer', '--dataset=mnist'])
 
 
 if __name__ == '__main__':
