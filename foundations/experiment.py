@@ -34,11 +34,15 @@ class Start:
   biases: layer name -> bias [out], or None to keep the freshly built (zero) biases.
   prune_to: layer name -> number of kernel entries that survive at the end of training, for a
     level whose training changes its masks; None: the masks stay fixed.
+  frozen: layer name -> constant values of the pruned kernel entries (0 where the mask keeps),
+    which take part in the forward pass and never train (Zhou et al. 2019's freeze_init);
+    None: pruned entries are 0.
   """
   initial: Arrays
   masks: Arrays
   biases: Optional[Arrays] = None
   prune_to: Optional[Dict[str, int]] = None
+  frozen: Optional[Arrays] = None
 
 
 @dataclasses.dataclass
@@ -50,12 +54,15 @@ class Result:
   metrics_csv: the metrics file's text; summary: the summary.json contents.
   masks: the masks the level ended with when training changed them (Start.prune_to), saved as
     the level's masks.npz; None: the start's masks.
+  frozen: the pruned entries' values the trained net computed with (Start.frozen), saved as
+    frozen.npz when any is non-zero; None: all 0.
   """
   final: Arrays
   final_biases: Arrays
   metrics_csv: str
   summary: dict
   masks: Optional[Arrays] = None
+  frozen: Optional[Arrays] = None
 
 
 def trials(output_dir: str) -> List[int]:
@@ -110,6 +117,11 @@ class LevelStore:
   def load_final_biases(self, level: int) -> Arrays:
     return save_restore.load_npz(paths.final_biases(self.run_dir(level)))
 
+  def load_frozen(self, level: int, shapes: Dict[str, tuple]) -> Optional[Arrays]:
+    """The level's frozen pruned values (frozen.npz), or None where it has none (all 0)."""
+    path = paths.frozen(self.run_dir(level))
+    return save_restore.load_npz(path, shapes) if os.path.exists(path) else None
+
   def load_summary(self, level: int) -> dict:
     with open(paths.summary(self.run_dir(level))) as f:
       return json.load(f)
@@ -128,6 +140,8 @@ class LevelStore:
     save_restore.save_npz(paths.masks(d), start.masks if result.masks is None else result.masks)
     save_restore.save_npz(paths.final(d), result.final)
     save_restore.save_npz(paths.final_biases(d), result.final_biases)
+    if result.frozen is not None and any(np.any(v != 0) for v in result.frozen.values()):
+      save_restore.save_npz(paths.frozen(d), result.frozen)
     save_restore.save_text(paths.metrics(d), result.metrics_csv)
     save_restore.save_json(paths.summary(d), result.summary)
 

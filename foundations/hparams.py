@@ -14,13 +14,21 @@ import dataclasses
 import json
 from typing import Any, Dict, Iterator, Optional, Tuple
 
+from foundations import mask_criteria
+from foundations import pruned_weights
+
 OPTIMIZERS = ('adam', 'sgd')
 NORMALIZATIONS = ('unit', 'standard', 'l2', 'channel')
 PRUNING_RULES = ('exact', 'reference')
 PRUNING_SCOPES = ('layerwise', 'global')
 TEST_EVALS = ('all', 'needed')
-# How a transferred ticket starts (lottery.procedures.transfer): '' for every other run.
+# How a ticket found on another run starts on this run's dataset: '' for every other run.
 TRANSFER_INITS = ('source_init', 'source_trained', 'reinit', 'random_mask')
+# Deconstructing lottery tickets (Zhou et al. 2019): what the kept weights of a pruned level start
+# from. The lottery layer maps reinit -> foundations.kept_init's 'fresh', signed_reinit ->
+# 'signed_fresh'.
+KEPT_INITS = ('rewind', 'reinit', 'reshuffle', 'signed_reinit', 'signed_reshuffle',
+              'signed_constant', 'rand_signed_constant')
 # Figure 3 draws test accuracy up to this iteration: --test_eval=needed keeps every test point there.
 CURVE_ITERATIONS = 15000
 
@@ -156,6 +164,22 @@ class PruningHparams:
                          'net).')
   gmp_frequency: int = field(100, 'Gradual magnitude pruning: update the masks every this many '
                              'steps.')
+  # --- Deconstructing lottery tickets (Zhou et al. 2019): mask criterion, kept and pruned
+  # weights. Defaults are the lottery ticket's own choices (bit-identical results).
+  mask_criterion: str = field('large_final', 'Which survivors a pruning round keeps, scored from '
+                              '(theta_0, trained weights): large_final (|w_final|, the lottery '
+                              'ticket), movement, magnitude_increase, random, ... (Zhou et al. '
+                              '2019).', choices=mask_criteria.CRITERIA.names())
+  kept_init: str = field('rewind', 'What the kept weights of a pruned level start from: rewind '
+                         '(theta_0), reinit (a fresh seeded draw), reshuffle (theta_0 permuted '
+                         'among the kept), signed_reinit, signed_reshuffle (magnitudes moved, '
+                         'own signs), signed_constant (sign(theta_0) x the layer\'s std), '
+                         'rand_signed_constant (permuted signs).', choices=KEPT_INITS)
+  pruned_weights: str = field('zero', 'What pruned weights hold, never trained: zero, '
+                              'freeze_init (frozen at theta_0), freeze_init_zero_mask (0 where '
+                              'they moved toward zero, |theta_0| > |w_final|, else theta_0).',
+                              choices=pruned_weights.ACTIONS)
+  # --- end of the Zhou et al. block
 
   def __post_init__(self):
     _fill_follows(self)  # output_prune_percent: half of prune_percent unless given
@@ -175,6 +199,9 @@ class PruningHparams:
     if self.gmp_frequency <= 0:
       raise HparamsError(f'--gmp_frequency={self.gmp_frequency}: must be positive')
     _check_choices(self)
+    if self.mask_criterion != 'large_final' and self.pruning_rule != 'exact':
+      raise HparamsError(f'--mask_criterion={self.mask_criterion}: needs --pruning_rule=exact '
+                         '(the reference rule is a magnitude cutoff)')
 
 
 @dataclasses.dataclass(frozen=True)

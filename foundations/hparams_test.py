@@ -15,7 +15,7 @@ class HparamsTest(absltest.TestCase):
     self.assertEqual((desc.training.learning_rate, desc.pruning.rounds, desc.dataset.dataset,
                       desc.trial), (0.1, 3, 'cifar10', 2))
     self.assertNotIn('rounds', desc.results_key())
-    self.assertEqual(len(desc.to_dict()), 30)
+    self.assertEqual(len(desc.to_dict()), 33)  # + mask_criterion, kept_init, pruned_weights, 4 source fields
     # Old files lacking newer fields read as the defaults; unknown keys are ignored.
     self.assertEqual(hparams.from_flat({'seed': 4, 'no_such_field': 1}),
                      hparams.Desc().replace(seed=4))
@@ -30,10 +30,35 @@ class HparamsTest(absltest.TestCase):
         'rewind_iteration': (60000, '--rewind_iteration=60000: must be in [0, '
                              '--training_iterations=50000]'),
         'experiment_name': ('a/b', "--experiment_name='a/b': must be a plain name"),
+        'kept_init': ('fresh', '--kept_init=fresh: expected one of rewind, reinit, reshuffle, '
+                      'signed_reinit, signed_reshuffle, signed_constant, rand_signed_constant'),
+        'pruned_weights': ('init', '--pruned_weights=init: expected one of zero, freeze_init, '
+                           'freeze_init_zero_mask'),
     }
     for name, (value, message) in cases.items():
       with self.assertRaisesWithLiteralMatch(hparams.HparamsError, message):
         hparams.Desc().replace(**{name: value}).validate()
+
+  def test_deconstruct_fields_default_to_the_ticket_and_take_the_registry_choices(self):
+    pruning = hparams.Desc().pruning
+    self.assertEqual((pruning.mask_criterion, pruning.kept_init, pruning.pruned_weights),
+                     ('large_final', 'rewind', 'zero'))
+    with self.assertRaisesRegex(hparams.HparamsError,
+                                r'^--mask_criterion=biggest: expected one of large_final, '
+                                'small_final, '):
+      hparams.Desc().replace(mask_criterion='biggest').validate()
+    with self.assertRaisesWithLiteralMatch(
+        hparams.HparamsError, '--mask_criterion=movement: needs --pruning_rule=exact (the '
+        'reference rule is a magnitude cutoff)'):
+      hparams.Desc().replace(mask_criterion='movement', pruning_rule='reference').validate()
+    stored = hparams.Desc().replace(mask_criterion='movement', kept_init='reshuffle',
+                                    pruned_weights='freeze_init')
+    self.assertEqual(hparams.from_flat(stored.to_dict()), stored)
+    fv = flags.FlagValues()
+    cli.define_hparam_flags(fv)
+    cli.parse(fv, ['p', '--mask_criterion=random', '--pruned_weights=freeze_init_zero_mask'])
+    self.assertEqual(cli.hparam_overrides(fv), {'mask_criterion': 'random',
+                                                'pruned_weights': 'freeze_init_zero_mask'})
 
   def test_flags_are_generated_from_every_field(self):
     fv = flags.FlagValues()

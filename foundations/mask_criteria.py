@@ -29,7 +29,7 @@ w_i = theta_0 and w_f = the trained weights:
   magnitude_increase_diff_sign  |w_f| - |w_i| where the sign flipped, else 0.
 
 Counts: a round removes exactly round(p * survivors) of a layer's survivors
-(`pruning.count_to_prune`), the lowest scores first, ties broken by position
+(`count_to_prune`), the lowest scores first, ties broken by position
 (stable sort), and never revives a pruned weight. The reference code removes
 floor(p * survivors) and breaks ties at random.
 
@@ -46,7 +46,6 @@ from typing import Callable, Dict, Mapping, Optional
 
 import numpy as np
 
-from foundations import pruning
 from foundations import registry
 
 # (w_init, w_final, rng) of a layer's survivors, 1-D -> score per survivor.
@@ -68,6 +67,11 @@ def _register(name, needs_rng=False):
     CRITERIA.register(Criterion(name, fn, needs_rng))
     return fn
   return wrap
+
+
+def count_to_prune(percent: float, remaining: int) -> int:
+  """Number of weights a layer loses when `percent` of its `remaining` survivors are pruned."""
+  return int(np.round(percent / 100.0 * remaining))
 
 
 def _rank_from_largest(values: np.ndarray) -> np.ndarray:
@@ -209,7 +213,7 @@ def prune_layer_by(criterion: str, percent: float, mask: np.ndarray, w_init: np.
   Returns:
     The new 0/1 mask; for 'large_final' bit-identical to pruning.prune_layer(rule='exact').
   """
-  count = pruning.count_to_prune(percent, int(np.count_nonzero(mask)))
+  count = count_to_prune(percent, int(np.count_nonzero(mask)))
   return prune_count_by(criterion, count, mask, w_init, w_final, rng)
 
 
@@ -230,7 +234,7 @@ def prune_global_by(criterion: str, percent: float, masks: Mapping[str, np.ndarr
   sizes = [flat[n].size for n in names]
   offsets = np.concatenate([[0], np.cumsum(sizes)])
   whole = np.concatenate([flat[n] for n in names])
-  count = pruning.count_to_prune(percent, int(np.count_nonzero(whole)))
+  count = count_to_prune(percent, int(np.count_nonzero(whole)))
   pruned = prune_count_by(criterion, count, whole,
                           np.concatenate([w_init[n].reshape(-1) for n in names]),
                           np.concatenate([w_final[n].reshape(-1) for n in names]), rng)

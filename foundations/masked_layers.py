@@ -13,10 +13,20 @@ pruned entries once (`zero_pruned`) and traces its step inside
 apply the mask only to its gradient: the same numbers, one elementwise
 multiply per masked kernel and step fewer. Elsewhere the layers multiply, so a
 raw pruned entry written by hand still has no effect.
+
+Frozen pruned weights (Zhou et al. 2019's freeze_init): `set_frozen` gives a
+layer constant values for its pruned entries, and the layer computes with
+`kernel * mask + frozen` (frozen is 0 where kept). Then `zero_pruned` writes
+the frozen values into the raw pruned entries, so the raw kernel again equals
+the effective one bit for bit (f * 0 + f = f) and the trainer's step is
+unchanged; the masked gradient is exactly 0 there, so with zero optimizer
+moments the frozen entries never move. The constants are traced into the
+layer's functions: set them on a model built for them, before it is first called.
 """
 
 import contextlib
 
+import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
@@ -40,6 +50,8 @@ def pruned_entries_are_zero():
 class _MaskedMixin:
   """Shared mask handling: a non-trainable `mask` variable shaped like `kernel`."""
 
+  frozen = None  # constant values of the pruned entries (set_frozen); None: 0
+
   def _add_mask(self):
     self.mask = self.add_weight(
         name='mask', shape=self.kernel.shape, dtype=self.kernel.dtype,
@@ -61,8 +73,10 @@ class _MaskedMixin:
 
   @property
   def effective_kernel(self):
-    """The kernel the layer computes with: kernel * mask."""
-    return self.kernel * self.mask
+    """The kernel the layer computes with: kernel * mask (+ frozen, when set)."""
+    if self.frozen is None:
+      return self.kernel * self.mask
+    return self.kernel * self.mask + self.frozen
 
   def _forward_kernel(self):
     """kernel * mask; within pruned_entries_are_zero() the raw kernel (the same values, see the
@@ -122,9 +136,37 @@ def masked_layers(model):
 
 
 def zero_pruned(model):
-  """Sets every masked layer's raw kernel to kernel * mask (a no-op after set_mask)."""
+  """Sets every masked layer's raw kernel to its effective kernel: kernel * mask (a no-op after
+  set_mask), plus the frozen values where a layer has them."""
   for layer in masked_layers(model).values():
-    layer.kernel.assign(layer.kernel * layer.mask)
+    layer.kernel.assign(layer.effective_kernel)
+
+
+def set_frozen(model, frozen):
+  """Gives each masked layer constant values for its pruned entries (see the module docstring).
+
+  Args:
+    model: a model built from masked layers, not yet called (its functions not yet traced),
+      with its masks set.
+    frozen: dict layer name -> array of the kernel's shape; 0 where the mask keeps.
+  """
+  for name, layer in masked_layers(model).items():
+    values = tf.constant(frozen[name], layer.kernel.dtype)
+    layer.frozen = values
+    layer.kernel.assign(layer.kernel * layer.mask + values)
+
+
+def get_kept_kernels(model):
+  """Dict layer name -> raw kernel x mask as ndarray (0 at pruned entries, frozen or not)."""
+  return {name: np.where(layer.mask.numpy() != 0, layer.kernel.numpy(), 0).astype(
+      layer.kernel.dtype.as_numpy_dtype) for name, layer in masked_layers(model).items()}
+
+
+def get_pruned_values(model):
+  """Dict layer name -> the raw kernel's pruned entries (0 where kept): the values a model made
+  with set_frozen computes with there."""
+  return {name: np.where(layer.mask.numpy() == 0, layer.kernel.numpy(), 0).astype(
+      layer.kernel.dtype.as_numpy_dtype) for name, layer in masked_layers(model).items()}
 
 
 def get_kernels(model):

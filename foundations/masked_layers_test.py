@@ -110,6 +110,40 @@ class ZeroedFastPathTest(tf.test.TestCase):
     self.assertTrue(np.all(layer0.kernel.numpy()[masks['layer0'] == 0] == 0.0))
 
 
+class FrozenTest(tf.test.TestCase):
+
+  def test_frozen_pruned_values_compute_and_never_move(self):
+    rng = np.random.RandomState(1)
+    model = model_fc.make_fc(16, (12, 4), seed=0, dropout=0.0)
+    masks = _random_masks(model, rng, keep=0.5)
+    kernels = masked_layers.get_kernels(model)
+    frozen = {n: np.where(m == 0, rng.randn(*m.shape), 0).astype(np.float32)
+              for n, m in masks.items()}
+    masked_layers.set_weights_and_masks(model, kernels, masks)
+    masked_layers.set_frozen(model, frozen)
+    x = rng.rand(8, 16).astype(np.float32)
+    whole = {n: np.where(masks[n] != 0, kernels[n], frozen[n]) for n in masks}
+    expected = np.maximum(x @ whole['layer0'], 0) @ whole['layer1']
+    self.assertAllClose(model(x), expected, rtol=1e-5, atol=1e-5)
+    optimizer = keras.optimizers.Adam(0.1)
+
+    @tf.function
+    def step():
+      with tf.GradientTape() as tape, masked_layers.pruned_entries_are_zero():
+        loss = tf.reduce_sum(model(x) ** 2)
+      grads = tape.gradient(loss, model.trainable_variables)
+      optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    masked_layers.zero_pruned(model)  # what the trainer does first: keeps the frozen values
+    for _ in range(5):
+      step()
+    for n, values in masked_layers.get_pruned_values(model).items():
+      np.testing.assert_array_equal(values, frozen[n])  # bit for bit
+      kept = masked_layers.get_kept_kernels(model)[n]
+      self.assertTrue(np.all(kept[masks[n] == 0] == 0))
+      self.assertFalse(np.array_equal(kept[masks[n] != 0], kernels[n][masks[n] != 0]))
+
+
 class MaskedConvTest(tf.test.TestCase):
 
   def test_conv_pruned_weights_have_no_effect(self):

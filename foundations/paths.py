@@ -1,6 +1,7 @@
 """Where an experiment's files go: the reference code's layout.
 
   <output_dir>/trial<T>/<level>/<experiment_name>/{initial,final,masks}.npz, final_biases.npz
+                                                 /frozen.npz (only with frozen pruned weights)
                                                  /metrics.csv, summary.json, tensorboard/
   <output_dir>/trial<T>/<experiment_name>.hparams.json    (guards against mixing configs)
   <output_dir>/trial<T>/<experiment_name>.results.md      (table of all levels)
@@ -37,6 +38,13 @@ def final_biases(run_dir: str) -> str:
 
 def masks(run_dir: str) -> str:
   return os.path.join(run_dir, 'masks.npz')
+
+
+def frozen(run_dir: str) -> str:
+  """The constant values of a level's pruned weights (--pruned_weights=freeze_init...): the net
+  computes with final.npz (0 where pruned) + frozen.npz (0 where kept). Written only when some
+  value is non-zero."""
+  return os.path.join(run_dir, 'frozen.npz')
 
 
 def rewind(run_dir: str) -> str:

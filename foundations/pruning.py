@@ -8,6 +8,8 @@ from typing import Dict, Mapping
 
 import numpy as np
 
+from foundations import mask_criteria
+
 # 'exact' is the paper's count: prune round(p * remaining) weights.
 # 'reference' mimics the Google TF1 code: drop every surviving weight whose
 # magnitude is <= the value at sorted index round(p * remaining), which removes
@@ -15,9 +17,9 @@ import numpy as np
 RULES = ('exact', 'reference')
 
 
-def count_to_prune(percent: float, remaining: int) -> int:
-  """Number of weights a layer loses when `percent` of its `remaining` survivors are pruned."""
-  return int(np.round(percent / 100.0 * remaining))
+# Number of weights a layer loses when `percent` of its `remaining` survivors are pruned
+# (defined beside the mask criteria, which this module's strategies call).
+count_to_prune = mask_criteria.count_to_prune
 
 
 def prune_layer(percent: float, mask: np.ndarray, weights: np.ndarray,
@@ -118,19 +120,39 @@ def rounds_to_reach(target_percent: float, shapes: Mapping[str, tuple],
   raise ValueError(f'Pm {target_percent}% is not reached within {max_rounds} rounds')
 
 
-def _layerwise(rule: str, percents: Mapping[str, float], masks, final_weights):
-  return prune_by_percent(percents, masks, final_weights, rule)
+def _by_criterion(criterion: str, initial) -> bool:
+  """Whether a round scores by another criterion than |final| (foundations.mask_criteria)."""
+  if criterion == 'large_final':
+    return False
+  if initial is None:
+    raise ValueError(f'mask criterion {criterion!r} needs the initial weights (initial=)')
+  return True
 
 
-def _global(rule: str, percents: Mapping[str, float], masks, final_weights):
+def _layerwise(rule: str, percents: Mapping[str, float], masks, final_weights,
+               criterion: str = 'large_final', initial=None, rng=None):
+  if not _by_criterion(criterion, initial):
+    return prune_by_percent(percents, masks, final_weights, rule)
+  return {name: mask_criteria.prune_layer_by(criterion, percents[name], masks[name],
+                                             initial[name], final_weights[name], rng)
+          for name in masks}
+
+
+def _global(rule: str, percents: Mapping[str, float], masks, final_weights,
+            criterion: str = 'large_final', initial=None, rng=None):
   """One rate for all layers together: every layer's percent must be that rate."""
   del rule  # global pruning always prunes exactly round(p * all survivors)
   rates = sorted(set(percents[name] for name in masks))
   if len(rates) != 1:
     raise ValueError(f'global pruning takes one rate for every layer; got {rates}')
-  return prune_global(rates[0], masks, final_weights)
+  if not _by_criterion(criterion, initial):
+    return prune_global(rates[0], masks, final_weights)
+  return mask_criteria.prune_global_by(criterion, rates[0], masks, initial, final_weights, rng)
 
 
 # The pruning-strategy registry, keyed by hparams.PruningHparams.pruning_scope:
-# (pruning rule, layer name -> percent pruned this round, masks, trained kernels) -> new masks.
+# (pruning rule, layer name -> percent pruned this round, masks, trained kernels[, criterion,
+# initial kernels, numpy Generator]) -> new masks. The criterion (a name in
+# foundations.mask_criteria.CRITERIA, default large_final: |trained weight|, the only one the
+# 'reference' rule applies to) scores survivors from (initial, trained); 'random' needs `rng`.
 STRATEGIES = {'layerwise': _layerwise, 'global': _global}

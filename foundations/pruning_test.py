@@ -3,6 +3,7 @@
 import numpy as np
 from absl.testing import absltest
 
+from foundations import mask_criteria
 from foundations import pruning
 
 
@@ -93,6 +94,50 @@ class GlobalAndRoundsTest(absltest.TestCase):
     percents = {'layer0': 20.0, 'layer1': 20.0, 'layer2': 10.0}
     self.assertEqual(pruning.rounds_to_reach(1.9, shapes, percents), 18)
     self.assertEqual(pruning.rounds_to_reach(51.3, shapes, percents), 3)
+
+
+class CriterionStrategyTest(absltest.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    rng = np.random.RandomState(3)
+    self.masks = {'a': (rng.rand(20, 10) > 0.3).astype(np.float32),
+                  'b': np.ones((10, 4), np.float32)}
+    self.initial = {n: rng.randn(*m.shape).astype(np.float32) for n, m in self.masks.items()}
+    self.final = {n: rng.randn(*m.shape).astype(np.float32) for n, m in self.masks.items()}
+
+  def test_large_final_is_the_magnitude_path_and_others_score_by_the_criterion(self):
+    for scope, percents in (('layerwise', {'a': 20.0, 'b': 10.0}), ('global', {'a': 20.0,
+                                                                             'b': 20.0})):
+      default = pruning.STRATEGIES[scope]('exact', percents, self.masks, self.final)
+      named = pruning.STRATEGIES[scope]('exact', percents, self.masks, self.final,
+                                        'large_final', self.initial)
+      for n in self.masks:
+        np.testing.assert_array_equal(default[n], named[n])
+      moved = pruning.STRATEGIES[scope]('exact', percents, self.masks, self.final, 'movement',
+                                        self.initial)
+      if scope == 'layerwise':
+        wanted = {n: mask_criteria.prune_layer_by('movement', percents[n], self.masks[n],
+                                                  self.initial[n], self.final[n])
+                  for n in self.masks}
+      else:
+        wanted = mask_criteria.prune_global_by('movement', 20.0, self.masks, self.initial,
+                                               self.final)
+      for n in self.masks:
+        np.testing.assert_array_equal(moved[n], wanted[n])
+      self.assertEqual(sum(int(m.sum()) for m in moved.values()),
+                       sum(int(m.sum()) for m in default.values()))
+      self.assertFalse(all(np.array_equal(moved[n], default[n]) for n in self.masks))
+
+  def test_random_follows_its_generator_and_other_criteria_need_the_initial_weights(self):
+    draw = lambda seed: pruning.STRATEGIES['layerwise'](  # pylint: disable=g-long-lambda
+        'exact', {'a': 50.0, 'b': 50.0}, self.masks, self.final, 'random', self.initial,
+        np.random.default_rng(seed))
+    np.testing.assert_array_equal(draw(1)['a'], draw(1)['a'])
+    self.assertFalse(np.array_equal(draw(1)['a'], draw(2)['a']))
+    with self.assertRaisesRegex(ValueError, "mask criterion 'movement' needs the initial weights"):
+      pruning.STRATEGIES['global']('exact', {'a': 20.0, 'b': 20.0}, self.masks, self.final,
+                                   'movement')
 
 
 if __name__ == '__main__':

@@ -21,7 +21,7 @@ import importlib
 import os
 import sys
 import textwrap
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from lottery import networks as network_registry
 from lottery import procedures
@@ -112,13 +112,31 @@ def table() -> Dict[str, Command]:
   return {c.name: c for c in commands}
 
 
+def listing() -> List[Tuple[str, str]]:
+  """(name, summary) of each line of the command list. A generated procedure family (see
+  lottery.procedures.FAMILIES) is one line, `<family>_*`, naming its members; each member
+  stays a command of its own."""
+  rows, members = [], {}
+  for c in table().values():
+    family = procedures.get(c.name).family if c.name in procedures.names() else ''
+    if not family:
+      rows.append((c.name, c.summary, None))
+      continue
+    if family not in members:
+      members[family] = []
+      rows.append((f'{family}_*', procedures.FAMILIES.get(family, family), family))
+    members[family].append(c.name[len(family) + 1:])
+  return [(name, summary if family is None else f'{summary}: {", ".join(members[family])}')
+          for name, summary, family in rows]
+
+
 def usage() -> str:
   lines = [f'usage: python -m {PROG} <command> [--flags]', '',
            f'  python -m {PROG} <command> --help    shows the command\'s flags', '', 'commands:']
-  commands = table().values()
-  width = max(len(c.name) for c in commands) + 4
-  for c in commands:
-    lines += textwrap.wrap(c.summary, 100, initial_indent=f'  {c.name:<{width - 2}}',
+  listed = listing()
+  width = max(len(name) for name, _ in listed) + 4
+  for name, summary in listed:
+    lines += textwrap.wrap(summary, 100, initial_indent=f'  {name:<{width - 2}}',
                            subsequent_indent=' ' * width)
   return '\n'.join(lines)
 
@@ -136,7 +154,8 @@ def main(argv: Sequence[str]) -> int:
     return 0
   name, commands = argv[1], table()
   if name not in commands:
-    print(f'error: {name}: not a command; expected one of {", ".join(commands)} '
+    print(f'error: {name}: not a command; expected one of '
+          f'{", ".join(n for n, _ in listing())} '
           f'(python -m {PROG} --help lists them)', file=sys.stderr)
     return 2
   return run(name, [f'{PROG} {name}', *argv[2:]], f'{PROG} {name}')

@@ -46,13 +46,28 @@ class CommandListTest(absltest.TestCase):
   def test_lists_every_command_once_in_order_and_exits_0(self):
     code, out, err = front('--help')
     self.assertEqual((code, err), (0, ''))
-    listed = re.findall(r'(?m)^  ([a-z_0-9]+)  ', out.split('commands:\n', 1)[1])
-    controls = [n for n in procedures.names() if n != 'lottery']
-    self.assertEqual(listed, ['train', 'run', *controls, *FIXED])
+    listed = re.findall(r'(?m)^  ([a-z_0-9*]+)  ', out.split('commands:\n', 1)[1])
+    controls = [n for n in procedures.names() if n != 'lottery' and not procedures.get(n).family]
+    self.assertEqual(listed, ['train', 'run', *controls, 'criterion_*', 'kept_*', 'pruned_*',
+                              *FIXED])
     self.assertContainsSubset(['reinit', 'random_prune', 'one_shot', 'continued_training', 'gmp'],
                               controls)
     self.assertEqual(front(), (0, out, ''))  # no command: the same list
     self.assertIn('--network=lenet300_100|conv2|conv4|conv6', ' '.join(out.split()))
+
+  def test_a_generated_family_is_one_line_naming_its_members_each_a_command(self):
+    out = ' '.join(front()[1].split())
+    self.assertIn('kept_* the ticket\'s mask, kept weights started otherwise than theta_0 (Zhou '
+                  'et al. 2019): reshuffle, signed_reinit, signed_reshuffle, signed_constant, '
+                  'rand_signed_constant', out)
+    members = [n for n in procedures.names() if procedures.get(n).family]
+    self.assertLen(members, 12 + 5 + 2)
+    for name in members:
+      self.assertIn(name, commands.table())
+      self.assertNotIn(f' {name} ', out)
+    code, helped, err = front('criterion_movement', '--help')
+    self.assertEqual((code, err), (0, ''))
+    self.assertIn('python -m lottery criterion_movement', helped)
 
   def test_train_offers_every_registered_network_lenet_first(self):
     self.assertEqual(commands.train_networks(), ['lenet300_100', 'conv2', 'conv4', 'conv6'])

@@ -9,7 +9,7 @@ imported only when a model is built.
 
 import dataclasses
 import gc
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 import numpy as np
 
@@ -34,6 +34,8 @@ class LevelModel:
   changes_masks: training decided the masks: they are saved as the level's masks.npz (else the
     start's masks are).
   own: the model was made for this level alone and is dropped after it.
+  frozen: model -> layer name -> the pruned entries' constant values (Start.frozen), saved as
+    frozen.npz; None: pruned entries are 0.
   """
   compiled: object
   masks: Callable[[object], Arrays]
@@ -42,6 +44,7 @@ class LevelModel:
   summary_extra: dict = dataclasses.field(default_factory=dict)
   changes_masks: bool = False
   own: bool = True
+  frozen: Optional[Callable[[object], Arrays]] = None
 
 
 class Models:
@@ -86,9 +89,29 @@ class Models:
 
 
 def fixed_masks(models: Models, start: experiment.Start) -> LevelModel:
-  """The start's weights, masks and biases on the shared model; training keeps the masks."""
+  """The start's weights, masks and biases on the shared model; training keeps the masks.
+
+  With frozen pruned values (start.frozen) the level gets a model of its own (frozen_pruned).
+  """
   from foundations import masked_layers  # pylint: disable=g-import-not-at-top  (TensorFlow)
+  if start.frozen is not None:
+    return frozen_pruned(models, start)
   compiled = models.shared()
   masked_layers.set_weights_and_masks(compiled.model, start.initial, start.masks, start.biases)
   return LevelModel(compiled, masked_layers.get_masks, masked_layers.get_kernels,
                     own=not models.reusable)
+
+
+def frozen_pruned(models: Models, start: experiment.Start) -> LevelModel:
+  """A model of this level's own whose pruned entries hold start.frozen and never train.
+
+  Its layers compute with kernel * mask + frozen (foundations.masked_layers.set_frozen), in
+  training and evaluation. final.npz gets the trained kept weights (0 where pruned), frozen.npz
+  the pruned values as they are after training (equal to start.frozen bit for bit).
+  """
+  from foundations import masked_layers  # pylint: disable=g-import-not-at-top  (TensorFlow)
+  model = models.build()
+  masked_layers.set_weights_and_masks(model, start.initial, start.masks, start.biases)
+  masked_layers.set_frozen(model, start.frozen)
+  return LevelModel(models.compile(model), masked_layers.get_masks,
+                    masked_layers.get_kept_kernels, frozen=masked_layers.get_pruned_values)

@@ -91,7 +91,8 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
                    wall_seconds=time.time() - begin, **made.summary_extra)
     result = experiment.Result(made.kernels(model), masked_layers.get_biases(model),
                                metrics.to_csv(), summary,
-                               masks=masks if made.changes_masks else None)
+                               masks=masks if made.changes_masks else None,
+                               frozen=made.frozen(model) if made.frozen else None)
     if made.own:  # a model for this level alone: drop it and its graphs
       del made, model
       models.release()
@@ -121,6 +122,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
       is only read.
   """
   source_name = source_name or desc.experiment_name
+  desc = procedure.variant_of(desc)  # the hparams a variant procedure sets (e.g. mask_criterion)
   name = procedure.experiment_name(desc)
   run_desc = desc.replace(experiment_name=name)
   check_or_record_hparams(run_desc, output_dir)

@@ -256,6 +256,7 @@ def execute(inv: Invocation) -> int:
   from lottery import levels  # pylint: disable=g-import-not-at-top
   from lottery import progress  # pylint: disable=g-import-not-at-top
   desc, procedure = inv.desc, procedures.get(inv.procedure)
+  desc = procedure.variant_of(desc)  # what a variant procedure sets (e.g. mask_criterion)
   name, source_dir = procedure.experiment_name(desc), inv.source_dir or inv.output_dir
   what = 'Hyperparameters' + (f' (preset {inv.preset})' if inv.preset else
                               f' of {paths.trial(source_dir, desc.trial)}/<level>/'

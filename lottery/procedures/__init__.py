@@ -14,6 +14,10 @@ procedure's name. A new procedure is one module in this package that calls
 Dependencies name a role, not a directory: 'self' is the procedure's own
 earlier levels, 'source' the lottery run it controls (for `lottery` itself
 both are the same run).
+
+A variant procedure (lottery.procedures.deconstruct) sets hyperparameters of
+its own (`Procedure.variant`, e.g. mask_criterion=movement), recorded in its
+hparams.json; `family` groups such generated procedures in the command list.
 """
 
 import dataclasses
@@ -22,8 +26,14 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from foundations import experiment
+from foundations import hparams
+from foundations import kept_init
+from foundations import mask_criteria
+from foundations import paths
+from foundations import pruned_weights
 from foundations import pruning
 from foundations import registry
+from foundations import save_restore
 from foundations.hparams import Desc
 from lottery import level_models
 from lottery import seeds
@@ -71,11 +81,67 @@ class Context:
   def load_final_biases(self, role: str, level: int) -> Arrays:
     return self.require(role, level).load_final_biases(level)
 
-  def prune(self, masks: Arrays, final: Arrays) -> Arrays:
-    """One pruning round by the run's strategy (layer-wise or global)."""
+  def prune(self, masks: Arrays, final: Arrays, initial: Optional[Arrays] = None,
+            level: int = 0) -> Arrays:
+    """One pruning round by the run's strategy (layer-wise or global) and mask criterion.
+
+    initial: the weights `final` was trained from (theta_0), read by every criterion but
+    large_final; level: the level being made (seeds the 'random' criterion).
+    """
     p = self.desc.pruning
+    rng = None
+    if mask_criteria.CRITERIA.get(p.mask_criterion).needs_rng:
+      rng = np.random.default_rng(self.seed('mask_criterion', level))
     return pruning.STRATEGIES[p.pruning_scope](p.pruning_rule, self.network.round_percents(p),
-                                               masks, final)
+                                               masks, final, p.mask_criterion, initial, rng)
+
+  def reset_point(self) -> Arrays:
+    """What survivors are reset to: theta_0 (the source run's level-0 initial.npz), or with
+    --rewind_iteration that level's rewind.npz."""
+    level0 = self.require('source', 0).run_dir(0)
+    if self.desc.pruning.rewind_iteration > 0:
+      return save_restore.load_npz(paths.rewind(level0), self.shapes)
+    return save_restore.load_npz(paths.initial(level0), self.shapes)
+
+  def reset_biases(self) -> Optional[Arrays]:
+    """The biases a reset level starts from: level 0's at --rewind_iteration, else None (0)."""
+    if self.desc.pruning.rewind_iteration > 0:
+      return save_restore.load_npz(paths.rewind_biases(self.require('source', 0).run_dir(0)))
+    return None
+
+  def kept_weights(self, action: str, theta0: Arrays, masks: Arrays, level: int) -> Arrays:
+    """The kept weights' start by a --kept_init action (hparams.KEPT_INITS); 0 where pruned.
+
+    reinit and signed_reinit use the reinit control's fresh seeded Glorot draw of this level
+    (fresh_kernels(seed('reinit', level))); the shuffles and random signs a numpy Generator
+    seeded by (seed, trial, 'kept_init', level), so the lottery run's --kept_init=X at a level
+    starts like the kept_X control on the same mask.
+    """
+    name = KEPT_ACTIONS.get(action, action)
+    fresh = self.fresh_kernels(self.seed('reinit', level)) \
+        if name in ('fresh', 'signed_fresh') else None
+    rng = np.random.default_rng(self.seed('kept_init', level))
+    return {layer: kept_init.initial_weights(name, theta0[layer], masks[layer],
+                                             None if fresh is None else fresh[layer], rng)
+            for layer in masks}
+
+  def frozen_weights(self, action: str, masks: Arrays, theta0: Arrays,
+                     w_final: Arrays) -> Optional[Arrays]:
+    """The pruned weights' constants by a --pruned_weights action; None for 'zero'.
+
+    w_final: the trained weights the masks were computed from, pruned entries included (a
+    level's final.npz plus its frozen.npz).
+    """
+    if action == 'zero':
+      return None
+    return {layer: pruned_weights.frozen_values(action, masks[layer], theta0[layer],
+                                                w_final[layer]) for layer in masks}
+
+  def effective_final(self, role: str, level: int) -> Arrays:
+    """A finished level's trained weights as its net computed with: final.npz + frozen.npz."""
+    _, _, final = self.load(role, level)
+    frozen = self.stores[role].load_frozen(level, self.shapes)
+    return final if frozen is None else {n: final[n] + frozen[n] for n in final}
 
   def fresh_kernels(self, seed: int) -> Arrays:
     """A freshly built network's seeded Glorot kernels (theta_0 for seed = model_seed)."""
@@ -142,11 +208,33 @@ class Procedure:
   report: str = ''
   extra_flags: Callable[[object], None] = no_extra_flags
   adapt_desc: Callable[[Desc, object, str], Desc] = same_desc
+  variant: Tuple[Tuple[str, str], ...] = ()
+  family: str = ''
+
+  def variant_of(self, desc: Desc) -> Desc:
+    """`desc` with this procedure's own hyperparameters (`variant`: (field, value) pairs) set.
+
+    Raises hparams.HparamsError when `desc` gives one of them another non-default value.
+    """
+    if not self.variant:
+      return desc
+    flat, defaults = hparams.to_flat(desc), hparams.to_flat(Desc())
+    for field, value in self.variant:
+      if flat[field] not in (value, defaults[field]):
+        raise hparams.HparamsError(f'--{field}={flat[field]}: the {self.name} procedure sets '
+                                   f'{field}={value}; leave the flag out')
+    return desc.replace(**dict(self.variant))
 
   def experiment_name(self, desc: Desc) -> str:
     """The experiment directory of this procedure's runs of `desc`."""
     return desc.experiment_name if self.named_by_desc else self.name
 
+
+# --kept_init names (hparams.KEPT_INITS) that foundations.kept_init spells otherwise.
+KEPT_ACTIONS = {'reinit': 'fresh', 'signed_reinit': 'signed_fresh'}
+
+# family -> its one line in the command list (lottery.commands), for generated procedures.
+FAMILIES: Dict[str, str] = {}
 
 _REGISTRY = registry.Registry('procedure')
 register, get, names = _REGISTRY.register, _REGISTRY.get, _REGISTRY.names
@@ -175,3 +263,4 @@ from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,w
 from lottery.procedures import continued_training  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import gmp  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import transfer  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import deconstruct  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

@@ -18,8 +18,11 @@ def start(ctx: procedures.Context, level: int) -> procedures.Start:
     raise procedures.MissingSourceError(
         f'continued_training level {level}: levels start at 1 (level 0 is the lottery run\'s)')
   role, previous = _previous(level)
-  _, masks, final = ctx.load(role, previous)
-  return procedures.Start(final, ctx.prune(masks, final), ctx.load_final_biases(role, previous))
+  initial, masks, final = ctx.load(role, previous)
+  # A --mask_criterion other than large_final scores from (the weights that level started
+  # from, its trained weights).
+  return procedures.Start(final, ctx.prune(masks, final, initial, level),
+                          ctx.load_final_biases(role, previous))
 
 
 procedures.register(procedures.Procedure(

@@ -16,10 +16,12 @@ class HooksTest(absltest.TestCase):
   def test_only_the_lottery_run_and_transfer_are_named_by_the_description(self):
     # transfer's description is its own (adapt_desc names it transfer_<start>).
     names = {name: procedures.get(name).experiment_name(DESC) for name in procedures.names()}
+    generated = {name: name for name in procedures.names() if procedures.get(name).family}
+    self.assertLen(generated, 19)  # criterion_*, kept_*, pruned_* (lottery.procedures.deconstruct)
     self.assertEqual(names, {'lottery': 'mine', 'reinit': 'reinit', 'random_prune': 'random_prune',
                              'random_prune2': 'random_prune2', 'one_shot': 'one_shot',
                              'continued_training': 'continued_training', 'gmp': 'gmp',
-                             'transfer': 'mine'})
+                             'transfer': 'mine', **generated})
 
   def test_only_level_0_of_a_late_resetting_lottery_run_saves_a_rewind_point(self):
     lottery = procedures.get('lottery')

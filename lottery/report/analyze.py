@@ -5,7 +5,8 @@
 Reads every trial<T>/<level>/<procedure>/summary.json under --output_dir and writes
 into --report_dir (default: <output_dir>/report): results.md, report.md (claims vs
 the paper), figure3.png (accuracy curves) and figure4.png (LeNet) or figure5.png
-(conv nets): early stop and accuracy vs Pm.
+(conv nets): early stop and accuracy vs Pm; with Zhou et al. 2019's variant runs also
+figure_criteria.png, figure_kept_weights.png and figure_pruned_weights.png.
 """
 
 import importlib
@@ -62,7 +63,10 @@ def analyze(output_dir: str, network: str, report_dir: str) -> list:
   figures.curves_figure(output_dir, rows, curves)
   pm_path = os.path.join(report_dir, entry.pm_figure)
   figures.pm_figure(rows, pm_path, f'{network}: iterative pruning and controls')
-  return written + [curves, pm_path] + claim_figures
+  # Zhou et al. 2019's variants, when they ran: figure_criteria.png, figure_kept_weights.png,
+  # figure_pruned_weights.png.
+  variants = figures.deconstruct_figures(rows, report_dir)
+  return written + [curves, pm_path] + claim_figures + variants
 
 
 def main(argv) -> int:

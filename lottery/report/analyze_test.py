@@ -80,6 +80,29 @@ class AnalyzeTest(tf.test.TestCase):
     self.assertIn(f'| 65.2 | 1/1 | {ticket.accuracy_at_early_stop.mean * 100:.2f} | ', text)
     self.assertIn(f'| {diff:+.2f} |\n', text)
 
+  def test_deconstruct_variants_get_figures_of_their_own_byte_for_byte_reproducible(self):
+    out = tiny_run.copy_of_shared_run()  # lottery levels 0..3, trial 1
+    tiny_run.run('criterion_movement', out, level_list=[1, 2])
+    tiny_run.run('criterion_random', out, level_list=[1])
+    tiny_run.run('kept_signed_constant', out, level_list=[2])
+    tiny_run.run('pruned_freeze_init', out, level_list=[2])
+    first, second = (os.path.join(out, name) for name in ('report', 'again'))
+    written = analyze.analyze(out, 'lenet300_100', first)
+    analyze.analyze(out, 'lenet300_100', second)
+    variants = ['figure_criteria.png', 'figure_kept_weights.png', 'figure_pruned_weights.png']
+    self.assertEqual(written[-3:], [os.path.join(first, name) for name in variants])
+    self.assertContainsSubset(variants + ['figure4.png'], os.listdir(first))
+    for name in os.listdir(first):
+      with open(os.path.join(first, name), 'rb') as a, open(os.path.join(second, name), 'rb') as b:
+        self.assertEqual(a.read(), b.read(), name)
+    self.assertIn('| criterion_movement | 2 | 65.2 | 1 | ', open(written[0]).read())
+    # Each family has its own colors; the other procedures keep theirs.
+    self.assertEqual(figures.style('criterion_movement')[2], 'movement')
+    self.assertNotEqual(figures.style('criterion_movement')[0], figures.style('criterion_random')[0])
+    self.assertEqual(figures.style('random_prune2')[0], 'tab:brown')
+    self.assertEqual(figures.PLAIN, ('lottery', 'reinit', 'random_prune', 'random_prune2',
+                                     'one_shot', 'continued_training', 'gmp'))
+
   def test_versus_table_pairs_levels_of_equal_pm_only(self):
     def row(experiment, pm, accuracy):
       stat = aggregate.Stat.of([accuracy])

@@ -11,6 +11,7 @@ matplotlib.use('Agg')  # files only; never needs a screen
 import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top,wrong-import-position
 import numpy as np  # pylint: disable=g-import-not-at-top,wrong-import-position
 
+from lottery import procedures  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery.report import aggregate  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange', '-.', 'reinit'),
@@ -20,12 +21,27 @@ STYLE = {'lottery': ('tab:blue', '-', 'winning ticket'), 'reinit': ('tab:orange'
 _SPARE = ('tab:red', 'tab:brown', 'tab:pink', 'tab:olive', 'tab:cyan')
 
 
+def _family(experiment: str) -> str:
+  """The generated-procedure family of an experiment ('' for the others)."""
+  return procedures.get(experiment).family if experiment in procedures.names() else ''
+
+
+# The procedures drawn by default and given spare colors: not the generated families, which
+# have figures of their own (deconstruct_figures).
+PLAIN = tuple(e for e in aggregate.EXPERIMENTS if not _family(e))
+
+
 def style(experiment: str):
-  """(color, line style, label) of a procedure; procedures without one get a spare color."""
+  """(color, line style, label) of a procedure; procedures without one get a spare color, the
+  members of a generated family one of tab20's colors in registration order."""
   if experiment in STYLE:
     return STYLE[experiment]
-  index = sorted(set(aggregate.EXPERIMENTS) - set(STYLE)).index(experiment) \
-      if experiment in aggregate.EXPERIMENTS else 0
+  family = _family(experiment)
+  if family:
+    members = [e for e in aggregate.EXPERIMENTS if _family(e) == family]
+    color = plt.cm.tab20(members.index(experiment) * 2 % 20 + members.index(experiment) // 10)
+    return color, '--', experiment[len(family) + 1:]
+  index = sorted(set(PLAIN) - set(STYLE)).index(experiment) if experiment in PLAIN else 0
   return _SPARE[index % len(_SPARE)], '--', experiment.replace('_', ' ')
 FIGURE3_PM = (100.0, 51.3, 21.1, 7.0, 3.6, 1.9)
 # The Pm ticks of the paper's LeNet Figures 1 and 4: every fourth round at 20%/10%.
@@ -149,7 +165,7 @@ def pm_figure(rows: List[aggregate.Row], path: str, title: str,
   """
   fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False)
   axes = axes[0]
-  for experiment in experiments or aggregate.EXPERIMENTS:
+  for experiment in experiments or PLAIN:
     color, line, label = style(experiment)
     exp_rows = sorted((r for r in rows if r.experiment == experiment),
                       key=lambda r: -r.percent_remaining)
@@ -180,3 +196,35 @@ def pm_figure(rows: List[aggregate.Row], path: str, title: str,
   fig.tight_layout()
   fig.savefig(path, dpi=120)
   plt.close(fig)
+
+
+# Zhou et al. 2019: (file, family, title, whether the lottery run is drawn at the family's Pm only).
+DECONSTRUCT = (
+    ('figure_criteria.png', 'criterion', 'Mask criteria (Zhou et al. 2019): iterative pruning, '
+     'large_final = winning ticket', False),
+    ('figure_kept_weights.png', 'kept', 'Kept weights started otherwise than theta_0 (Zhou et al. '
+     '2019)', True),
+    ('figure_pruned_weights.png', 'pruned', 'Pruned weights frozen instead of 0 (Zhou et al. '
+     '2019)', True),
+)
+
+
+def deconstruct_figures(rows: List[aggregate.Row], directory: str) -> List[str]:
+  """Figure-1-style panels (early stop, accuracy at early stop vs Pm) of each generated family
+  that has rows, against the winning ticket; returns the paths written ([] without such runs)."""
+  written = []
+  for name, family, title, at_their_levels in DECONSTRUCT:
+    members = [e for e in aggregate.EXPERIMENTS if _family(e) == family
+               and any(r.experiment == e for r in rows)]
+    if not members:
+      continue
+    shown = [r for r in rows if r.experiment in members]
+    pms = {round(r.percent_remaining, 1) for r in shown}
+    tickets = [r for r in rows if r.experiment == 'lottery'
+               and (not at_their_levels or round(r.percent_remaining, 1) in pms)]
+    extra = ['reinit'] if family == 'kept' else []
+    controls = [r for r in rows if r.experiment in extra and round(r.percent_remaining, 1) in pms]
+    path = os.path.join(directory, name)
+    pm_figure(tickets + controls + shown, path, title, ['lottery', *extra, *members])
+    written.append(path)
+  return written

@@ -139,6 +139,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   if unknown:
     raise train_command.InputError(f'--procedures={",".join(names)}: unknown {", ".join(unknown)}; '
                             f'expected some of {", ".join(procedures.names())}')
+  for name in names:  # a variant procedure's own hparams must not clash with the flags given
+    procedures.get(name).variant_of(desc)
   control = train_command.parse_levels(fv, 'control_levels')
   one_shot = train_command.parse_levels(fv, 'one_shot_levels') or control
   rounds = desc.pruning.rounds

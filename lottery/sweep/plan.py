@@ -40,8 +40,10 @@ class Task:
 
 
 def trial_desc(desc: hparams.Desc, trial: int, procedure: str = LOTTERY) -> hparams.Desc:
-  """The description of `trial`'s run of `procedure` (seed = trial)."""
-  return desc.replace(trial=trial, seed=trial, experiment_name=procedure)
+  """The description of `trial`'s run of `procedure` (seed = trial), with the hyperparameters
+  a variant procedure sets itself (Procedure.variant: what its hparams.json records)."""
+  return procedures.get(procedure).variant_of(
+      desc.replace(trial=trial, seed=trial, experiment_name=procedure))
 
 
 def dependencies(task: Task, roles: Sequence[str] = ('self', 'source')) -> List[Task]:
@@ -97,7 +99,9 @@ def counts(tasks: Iterable[Task]) -> Dict[str, Dict[int, int]]:
 def describe(tasks: List[Task]) -> str:
   """Counts per procedure and level, and the total, one line per procedure."""
   lines = [f'{len(tasks)} level-runs:']
-  for name, by_level in counts(tasks).items():
+  by_procedure = counts(tasks)
+  width = max([20, *(len(name) for name in by_procedure)])
+  for name, by_level in by_procedure.items():
     levels = ', '.join(f'{level}x{n}' for level, n in sorted(by_level.items()))
-    lines.append(f'  {name:<20} {sum(by_level.values()):>4}  (level x trials: {levels})')
+    lines.append(f'  {name:<{width}} {sum(by_level.values()):>4}  (level x trials: {levels})')
   return '\n'.join(lines)

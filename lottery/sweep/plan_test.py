@@ -54,6 +54,27 @@ class PlanTest(absltest.TestCase):
     desc = plan.trial_desc(hparams.Desc(), 4, 'reinit')
     self.assertEqual((desc.trial, desc.seed, desc.experiment_name), (4, 4, 'reinit'))
 
+  def test_variant_procedures_record_their_hparams_and_read_the_lottery_run(self):
+    desc = plan.trial_desc(hparams.Desc(), 2, 'criterion_movement')
+    self.assertEqual((desc.pruning.mask_criterion, desc.experiment_name),
+                     ('movement', 'criterion_movement'))
+    self.assertEqual(plan.trial_desc(hparams.Desc(), 2, 'kept_reshuffle').pruning.kept_init,
+                     'reshuffle')
+    self.assertEqual(plan.trial_desc(hparams.Desc(), 2).pruning.mask_criterion, 'large_final')
+    tasks = plan.plan(['criterion_movement', 'pruned_freeze_init'], [1], rounds=5,
+                      levels={'criterion_movement': [2], 'pruned_freeze_init': [3]})
+    self.assertEqual(tasks, [Task('lottery', 1, 0), Task('lottery', 1, 1),
+                             Task('criterion_movement', 1, 1), Task('lottery', 1, 2),
+                             Task('criterion_movement', 1, 2), Task('lottery', 1, 3),
+                             Task('pruned_freeze_init', 1, 3)])
+    args = command.parse(['p', '--trials=3', '--rounds=15', '--control_levels=1,2,3,4,5,6,7,8,9,'
+                          '10,11,12', '--procedures=criterion_movement,criterion_random'])
+    self.assertEqual({k: sum(v.values()) for k, v in plan.counts(args.tasks).items()},
+                     {'lottery': 3, 'criterion_movement': 36, 'criterion_random': 36})
+    with self.assertRaisesRegex(hparams.HparamsError, '--kept_init=reinit: the kept_reshuffle '
+                                'procedure sets kept_init=reshuffle'):
+      command.parse(['p', '--procedures=kept_reshuffle', '--kept_init=reinit'])
+
   def test_bad_command_lines(self):
     cases = {
         ('--procedures=lottery,bogus',): 'unknown bogus',
