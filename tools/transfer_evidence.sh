@@ -9,6 +9,7 @@
 #   ROOT/transfer_fashion_mnist_to_mnist; then `python -m lottery report_transfer` writes results/transfer.
 # Rerun the same command after any interruption: finished level-runs are kept. A level-run whose
 # source level has not finished yet is skipped (named on stderr, exit 1) and runs on a later call.
+# One worker (one core) by default: WORKERS=N runs N level-runs at once.
 #
 #   tools/transfer_evidence.sh [OUTPUT_ROOT]     (default: $HOME/lth_evidence)
 set -euo pipefail
@@ -20,7 +21,8 @@ for pair in mnist:fashion_mnist fashion_mnist:mnist; do
   from="${pair%%:*}" to="${pair##*:}"
   "$PY" -m lottery sweep --procedures=transfer --transfer_source="$ROOT/lenet_$from" \
     --dataset="$to" --trials=3 --transfer_inits=source_init,source_trained,reinit,random_mask \
-    --control_levels=3,7,12,15 --output_dir="$ROOT/transfer_${from}_to_$to" || status=1
+    --control_levels=3,7,12,15 --workers="${WORKERS:-1}" \
+    --output_dir="$ROOT/transfer_${from}_to_$to" || status=1
 done
 "$PY" -m lottery report_transfer --evidence_root="$ROOT" --results_dir=results/transfer \
   --datasets=mnist,fashion_mnist --prefix=lenet --trials=1,2,3
