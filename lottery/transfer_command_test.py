@@ -75,7 +75,7 @@ class ParseTransferTest(absltest.TestCase):
   def test_mismatched_dataset_exits_1_in_one_line_writing_nothing(self):
     source = fake_source(self.create_tempdir().full_path)
     out = os.path.join(self.create_tempdir().full_path, 'out')
-    done = subprocess_run.run('lottery.run', '--procedure=transfer', f'--source_dir={source}',
+    done = subprocess_run.run('lottery', 'run', '--procedure=transfer', f'--source_dir={source}',
                               f'--output_dir={out}', '--dataset=cifar10',
                               '--transfer_init=source_init')
     self.assertEqual(done.returncode, 1, done.stderr)
@@ -97,14 +97,14 @@ class MnistToFashionMnistTest(absltest.TestCase):
     desc = networks.get('lenet300_100').presets(0.0)['paper'].replace(
         rounds=2, training_iterations=200, eval_every=100)
     save_restore.save_json(paths.hparams(cls.source, 1, 'lottery'), desc.to_dict())
-    made = subprocess_run.run('lottery.run', '--procedure=lottery', f'--output_dir={cls.source}',
+    made = subprocess_run.run('lottery', 'run', '--procedure=lottery', f'--output_dir={cls.source}',
                               '--progress=false')
     assert made.returncode == 0, made.stderr
     cls.before = tree(cls.source)
     cls.argv = ('--procedure=transfer', f'--source_dir={cls.source}', f'--output_dir={cls.out}',
                 '--dataset=fashion_mnist', '--transfer_init=source_init', '--levels=2',
                 '--progress=false')
-    cls.done = subprocess_run.run('lottery.run', *cls.argv)
+    cls.done = subprocess_run.run('lottery', 'run', *cls.argv)
     cls.run_dir = paths.run(cls.out, 1, 2, 'transfer_source_init')
 
   @classmethod
@@ -134,7 +134,7 @@ class MnistToFashionMnistTest(absltest.TestCase):
                       recorded['transfer_source']), ('fashion_mnist', 'mnist', self.source))
     # A rerun resumes: nothing is retrained.
     mtime = os.stat(paths.final(self.run_dir)).st_mtime_ns
-    self.assertEqual(subprocess_run.run('lottery.run', *self.argv).returncode, 0)
+    self.assertEqual(subprocess_run.run('lottery', 'run', *self.argv).returncode, 0)
     self.assertEqual(os.stat(paths.final(self.run_dir)).st_mtime_ns, mtime)
 
   def test_the_sweep_writes_the_same_files(self):
