@@ -9,7 +9,7 @@ imported only when a model is built.
 
 import dataclasses
 import gc
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 import numpy as np
 
@@ -34,6 +34,8 @@ class LevelModel:
   changes_masks: training decided the masks: they are saved as the level's masks.npz (else the
     start's masks are).
   own: the model was made for this level alone and is dropped after it.
+  biases: model -> layer name -> the trained bias; None: the masked layers' biases.
+  finish: (model, data) -> entries added to the summary, measured after training; None: none.
   """
   compiled: object
   masks: Callable[[object], Arrays]
@@ -42,6 +44,8 @@ class LevelModel:
   summary_extra: dict = dataclasses.field(default_factory=dict)
   changes_masks: bool = False
   own: bool = True
+  biases: Optional[Callable[[object], Arrays]] = None
+  finish: Optional[Callable[[object, object], dict]] = None
 
 
 class Models:

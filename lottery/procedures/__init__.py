@@ -90,6 +90,10 @@ class Context:
     return {name: np.ones(shape, np.float32) for name, shape in self.shapes.items()}
 
 
+def same_desc(desc: Desc) -> Desc:
+  return desc
+
+
 def no_rewind_point(desc: Desc, level: int) -> Optional[int]:
   del desc, level
   return None
@@ -112,6 +116,8 @@ class Procedure:
     the default keeps the start's masks fixed.
   report: 'module:function' of its section of the report (see lottery.report.sections), or
     '' for none; a string, so that this package does not import the report.
+  describe: the lottery run's description -> this procedure's (recorded in its hparams.json and
+    trained with), e.g. its own training hyperparameters; the default keeps the lottery run's.
   """
   name: str
   start: Callable[[Context, int], Start]
@@ -123,6 +129,7 @@ class Procedure:
   training: Callable[[level_models.Models, Start], level_models.LevelModel] = \
       level_models.fixed_masks
   report: str = ''
+  describe: Callable[[Desc], Desc] = same_desc
 
   def experiment_name(self, desc: Desc) -> str:
     """The experiment directory of this procedure's runs of `desc`."""
@@ -155,3 +162,4 @@ from lottery.procedures import random_prune  # pylint: disable=g-import-not-at-t
 from lottery.procedures import one_shot  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import continued_training  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import gmp  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import supermask  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

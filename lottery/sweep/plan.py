@@ -34,8 +34,10 @@ class Task:
 
 
 def trial_desc(desc: hparams.Desc, trial: int, procedure: str = LOTTERY) -> hparams.Desc:
-  """The description of `trial`'s run of `procedure` (seed = trial)."""
-  return desc.replace(trial=trial, seed=trial, experiment_name=procedure)
+  """The description of `trial`'s run of `procedure` (seed = trial; as the procedure describes
+  its runs)."""
+  return procedures.get(procedure).describe(desc).replace(trial=trial, seed=trial,
+                                                          experiment_name=procedure)
 
 
 def dependencies(task: Task) -> List[Task]:
