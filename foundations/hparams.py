@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 from foundations import mask_criteria
 from foundations import pruned_weights
 
-OPTIMIZERS = ('adam', 'sgd')
+OPTIMIZERS = ('adam', 'sgd', 'momentum')
 NORMALIZATIONS = ('unit', 'standard', 'l2', 'channel')
 PRUNING_RULES = ('exact', 'reference')
 PRUNING_SCOPES = ('layerwise', 'global')
@@ -119,7 +119,8 @@ class TrainingHparams:
   training_iterations: int = field(50000, 'Training iterations per level.')
   eval_every: int = field(100, 'Evaluate validation and test every this many iterations.')
   batch_size: int = field(60, 'Training batch size.')
-  optimizer: str = field('adam', 'adam or sgd.', choices=OPTIMIZERS)
+  optimizer: str = field('adam', 'adam, sgd, or momentum (SGD with momentum 0.9).',
+                         choices=OPTIMIZERS)
   learning_rate: float = field(1.2e-3, 'Learning rate.')
   test_eval: str = field('all', 'all: evaluate the test set with every validation (the paper\'s '
                          'protocol); needed: only where a summary or Figure 3 reads it (new '

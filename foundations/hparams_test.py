@@ -25,7 +25,7 @@ class HparamsTest(absltest.TestCase):
         'prune_percent': (100.0, '--prune_percent=100.0: must be in [0, 100)'),
         'training_iterations': (0, '--training_iterations=0: must be positive'),
         'test_size': (-1, '--test_size=-1: must be >= 0'),
-        'optimizer': ('rmsprop', '--optimizer=rmsprop: expected one of adam, sgd'),
+        'optimizer': ('rmsprop', '--optimizer=rmsprop: expected one of adam, sgd, momentum'),
         'pruning_scope': ('all', '--pruning=all: expected one of layerwise, global'),
         'rewind_iteration': (60000, '--rewind_iteration=60000: must be in [0, '
                              '--training_iterations=50000]'),

@@ -36,20 +36,26 @@ def _bernoulli_straight_through(probs, uniform):
   return sample, grad
 
 
-def sample_mask(scores, generator=None):
+def sample_mask(scores, generator=None, seed=None):
   """A 0/1 mask ~ Bernoulli(sigmoid(scores)) whose gradient is that of sigmoid(scores).
 
   Args:
     scores: float tensor of per-weight scores (logits of keeping each weight).
     generator: tf.random.Generator to draw from; None: tf.random.uniform.
+    seed: int [2] tensor: a stateless draw (tf.random.stateless_uniform), the same mask for the
+      same seed; takes precedence over `generator`.
 
   Returns:
     Tensor shaped like `scores` holding exactly 0.0 or 1.0.
   """
   probs = tf.sigmoid(scores)
   shape = tf.shape(scores)
-  uniform = (generator.uniform(shape, dtype=scores.dtype) if generator is not None
-             else tf.random.uniform(shape, dtype=scores.dtype))
+  if seed is not None:
+    uniform = tf.random.stateless_uniform(shape, seed, dtype=scores.dtype)
+  elif generator is not None:
+    uniform = generator.uniform(shape, dtype=scores.dtype)
+  else:
+    uniform = tf.random.uniform(shape, dtype=scores.dtype)
   return _bernoulli_straight_through(probs, uniform)
 
 
@@ -63,11 +69,14 @@ class SupermaskDense(keras.layers.Dense):
 
   Weights: `kernel` and `bias` (not trainable; set them with `kernel.assign`),
   `score` (trainable, same shape as the kernel, initialised to `score_init`).
+  Masks come from `seed_fn()` (an int [2] tensor: stateless, reproducible whatever else was
+  drawn) when given, else from a Generator seeded with `seed`, else from tf.random.
   """
 
   def __init__(self, units, score_init=0.0, use_signed_constant=False, const_multiplier=1.0,
-               dynamic_scaling=False, seed=None, **kwargs):
+               dynamic_scaling=False, seed=None, seed_fn=None, **kwargs):
     super().__init__(units, **kwargs)
+    self.seed_fn = seed_fn
     self.score_init = score_init
     self.use_signed_constant = use_signed_constant
     self.const_multiplier = const_multiplier
@@ -98,7 +107,8 @@ class SupermaskDense(keras.layers.Dense):
     return tf.sigmoid(self.score)
 
   def call(self, inputs):
-    mask = sample_mask(self.score, self._generator)
+    mask = sample_mask(self.score, self._generator,
+                       None if self.seed_fn is None else self.seed_fn())
     kernel = self.frozen_kernel() * mask
     if self.dynamic_scaling:
       # size / ones; an all-zero sample has no kernel left to scale (max avoids inf).

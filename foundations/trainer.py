@@ -40,6 +40,8 @@ class TrainingData(Protocol):
 def make_optimizer(hp: TrainingHparams) -> keras.optimizers.Optimizer:
   if hp.optimizer == 'adam':
     return keras.optimizers.Adam(hp.learning_rate)
+  if hp.optimizer == 'momentum':  # learned supermasks (Zhou et al. 2019)
+    return keras.optimizers.SGD(hp.learning_rate, momentum=0.9)
   return keras.optimizers.SGD(hp.learning_rate)
 
 

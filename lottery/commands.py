@@ -76,6 +76,8 @@ _MODULES = (
      'reference code\'s file layout'),
     ('parity', 'lottery.interop.parity', 'step-by-step numerical parity with the TF1 reference '
      'code (needs its checkout)'),
+    ('supermask', 'lottery.supermask_init', 'supermasks at initialisation: one-shot masks by '
+     'each criterion on the untrained network (Zhou et al. 2019)'),
     ('bench', 'lottery.bench.training', 'benchmark: ms per training step and per evaluation'),
     ('bench_sweep', 'lottery.bench.sweep', 'benchmark: sweep level-runs per hour against one '
      'process'),

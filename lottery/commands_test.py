@@ -17,8 +17,8 @@ from lottery import procedures
 from lottery import train_command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXED = ['sweep', 'analyze', 'compare', 'export', 'interop', 'parity', 'bench', 'bench_sweep',
-         'report_section2', 'report_transfer', 'data']
+FIXED = ['sweep', 'analyze', 'compare', 'export', 'interop', 'parity', 'supermask', 'bench',
+         'bench_sweep', 'report_section2', 'report_transfer', 'data']
 
 
 def front(*args):

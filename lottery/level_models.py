@@ -36,6 +36,8 @@ class LevelModel:
   own: the model was made for this level alone and is dropped after it.
   frozen: model -> layer name -> the pruned entries' constant values (Start.frozen), saved as
     frozen.npz; None: pruned entries are 0.
+  biases: model -> layer name -> the trained bias; None: the masked layers' biases.
+  finish: (model, data) -> entries added to the summary, measured after training; None: none.
   """
   compiled: object
   masks: Callable[[object], Arrays]
@@ -45,6 +47,8 @@ class LevelModel:
   changes_masks: bool = False
   own: bool = True
   frozen: Optional[Callable[[object], Arrays]] = None
+  biases: Optional[Callable[[object], Arrays]] = None
+  finish: Optional[Callable[[object, object], dict]] = None
 
 
 class Models:

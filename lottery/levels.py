@@ -85,11 +85,13 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
                             on_snapshot=save_rewind, first_stop=made.first_stop)
     writer.close()
     masks = made.masks(model)
+    measured = made.finish(model, data) if made.finish else {}
     summary = dict(metrics.summary(first_stop=made.first_stop), level=level,
                    percent_remaining=pruning.percent_remaining(masks),
                    remaining=pruning.remaining_counts(masks),
-                   wall_seconds=time.time() - begin, **made.summary_extra)
-    result = experiment.Result(made.kernels(model), masked_layers.get_biases(model),
+                   wall_seconds=time.time() - begin, **made.summary_extra, **measured)
+    biases = (made.biases or masked_layers.get_biases)(model)
+    result = experiment.Result(made.kernels(model), biases,
                                metrics.to_csv(), summary,
                                masks=masks if made.changes_masks else None,
                                frozen=made.frozen(model) if made.frozen else None)
@@ -124,7 +126,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   source_name = source_name or desc.experiment_name
   desc = procedure.variant_of(desc)  # the hparams a variant procedure sets (e.g. mask_criterion)
   name = procedure.experiment_name(desc)
-  run_desc = desc.replace(experiment_name=name)
+  run_desc = procedure.describe(desc).replace(experiment_name=name)
   check_or_record_hparams(run_desc, output_dir)
   ctx = procedures.Context(desc, network, output_dir, name, source_name, source_dir)
   if levels is None:

@@ -261,7 +261,7 @@ def execute(inv: Invocation) -> int:
   what = 'Hyperparameters' + (f' (preset {inv.preset})' if inv.preset else
                               f' of {paths.trial(source_dir, desc.trial)}/<level>/'
                               f'{inv.source_experiment}')
-  print(f'{procedure.name}: {procedure.doc}\n{what}:\n{desc.describe()}')
+  print(f'{procedure.name}: {procedure.doc}\n{what}:\n{procedure.describe(desc).describe()}')
   print(f'Output: {os.path.abspath(paths.trial(inv.output_dir, desc.trial))}/<level>/{name}/',
         flush=True)
   network = networks.get(desc.model.network)

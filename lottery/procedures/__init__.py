@@ -159,6 +159,10 @@ class Context:
     return {name: np.ones(shape, np.float32) for name, shape in self.shapes.items()}
 
 
+def unchanged_desc(desc: Desc) -> Desc:
+  return desc
+
+
 def no_rewind_point(desc: Desc, level: int) -> Optional[int]:
   del desc, level
   return None
@@ -195,6 +199,8 @@ class Procedure:
   adapt_desc: (the source run's recorded Desc, parsed FlagValues, the source's output dir) ->
     the Desc this procedure's run is made with (the default: the source's); raises
     HparamsError (one line) before anything is written.
+  describe: the lottery run's description -> this procedure's (recorded in its hparams.json and
+    trained with), e.g. its own training hyperparameters; the default keeps the lottery run's.
   """
   name: str
   start: Callable[[Context, int], Start]
@@ -224,6 +230,7 @@ class Procedure:
         raise hparams.HparamsError(f'--{field}={flat[field]}: the {self.name} procedure sets '
                                    f'{field}={value}; leave the flag out')
     return desc.replace(**dict(self.variant))
+  describe: Callable[[Desc], Desc] = unchanged_desc
 
   def experiment_name(self, desc: Desc) -> str:
     """The experiment directory of this procedure's runs of `desc`."""
@@ -264,3 +271,4 @@ from lottery.procedures import continued_training  # pylint: disable=g-import-no
 from lottery.procedures import gmp  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import transfer  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
 from lottery.procedures import deconstruct  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+from lottery.procedures import supermask  # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import

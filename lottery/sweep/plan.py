@@ -41,9 +41,10 @@ class Task:
 
 def trial_desc(desc: hparams.Desc, trial: int, procedure: str = LOTTERY) -> hparams.Desc:
   """The description of `trial`'s run of `procedure` (seed = trial), with the hyperparameters
-  a variant procedure sets itself (Procedure.variant: what its hparams.json records)."""
-  return procedures.get(procedure).variant_of(
-      desc.replace(trial=trial, seed=trial, experiment_name=procedure))
+  the procedure sets itself (Procedure.variant, Procedure.describe: what its hparams.json
+  records)."""
+  p = procedures.get(procedure)
+  return p.describe(p.variant_of(desc)).replace(trial=trial, seed=trial, experiment_name=procedure)
 
 
 def dependencies(task: Task, roles: Sequence[str] = ('self', 'source')) -> List[Task]:
