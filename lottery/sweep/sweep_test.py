@@ -102,6 +102,7 @@ class SweepTest(absltest.TestCase):
   def test_local_sweep_matches_the_runners_by_hand(self):
     self.assertEqual(self.local_run.returncode, 0, self.local_run.stderr)
     self.assertIn('14 level-runs:', self.local_run.stdout)
+    self.assertNotRegex(self.local_run.stderr, subprocess_run.TENSORFLOW_NOISE)
     self.assertIn('one_shot/trial2/level1: Pm 80.04%', self.local_run.stdout)
     self.assert_same_files(self.local)
     self.assertTrue(os.path.exists(os.path.join(self.local, 'report', 'report.md')))
