@@ -274,7 +274,7 @@ class EmbeddedNodeTest(absltest.TestCase):
                         ray_constants.PROCESS_TYPE_DASHBOARD} & kinds, kinds)
       self.assertNotEqual(ray.get(ray.remote(_pid).remote()), os.getpid())  # ran on a worker
     finally:
-      driver._shutdown_ray(started)  # pylint: disable=protected-access
+      driver._shutdown_ray(*started)  # pylint: disable=protected-access
     self.assertFalse(ray.is_initialized())
     self.assertEqual(methods(), before)
 
