@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 from unittest import mock
 
 import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
@@ -44,7 +45,7 @@ class CompareTest(tf.test.TestCase):
   def test_the_report_goes_beside_run_a_or_into_output_dir_never_the_current_directory(self):
     run = tiny_run.copy_of_shared_run()
     other = os.path.join(self.create_tempdir().full_path, 'seed 5')  # a space: kept out of names
-    os.rename(tiny_run.copy_of_shared_run(), other)
+    shutil.move(tiny_run.copy_of_shared_run(), other)
     cwd = self.create_tempdir().full_path
     self.addCleanup(os.chdir, os.getcwd())
     os.chdir(cwd)
