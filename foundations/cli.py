@@ -87,9 +87,14 @@ def define_common(fv: flags.FlagValues) -> None:
                        'per core; run trials in separate processes to use more cores).',
                        flag_values=fv)
   flags.DEFINE_boolean('progress', True, 'Show training progress.', flag_values=fv)
+  define_verbosity(fv)
+
+
+def define_verbosity(fv: flags.FlagValues) -> None:
+  """--verbosity: whether TensorFlow's own messages reach the terminal."""
   flags.DEFINE_integer('verbosity', 0, '0: hide TensorFlow\'s C++ start-up lines (CUDA probing '
-                       'on a machine without a GPU); 1: show them (to debug a GPU).',
-                       flag_values=fv)
+                       'on a machine without a GPU) and its Python warnings; 1: show them (to '
+                       'debug a GPU).', flag_values=fv)
 
 
 def help_text(fv: flags.FlagValues, usage: str) -> str:

@@ -43,11 +43,14 @@ def check_initial_weights(path: str, shapes) -> str:
 
 
 def configure_tensorflow(threads: int, verbosity: int = 0) -> None:
-  """Starts TensorFlow (its C++ start-up lines only with verbosity >= 1), threads, determinism,
-  and the machine's cache of compiled train loops (foundations/xla_cache.py)."""
+  """Starts TensorFlow (its C++ start-up lines and Python warnings only with verbosity >= 1),
+  threads, determinism, and the machine's cache of compiled train loops (foundations/xla_cache.py)."""
   from foundations import quiet, xla_cache  # pylint: disable=g-import-not-at-top
   xla_cache.enable()  # TensorFlow reads its XLA flags as it starts
   tf = quiet.tensorflow_started(show=verbosity >= 1)
+  # TensorFlow's Python warnings ("WARNING:tensorflow:...", deprecation notices, e.g. when a
+  # SavedModel is written) say nothing a user of these commands can act on.
+  tf.get_logger().setLevel('WARNING' if verbosity >= 1 else 'ERROR')
   threading = tf.config.threading
   for get, set_ in ((threading.get_intra_op_parallelism_threads,
                      threading.set_intra_op_parallelism_threads),

@@ -51,6 +51,7 @@ def make_flags() -> flags.FlagValues:
                       '~/.cache/lottery_ticket/data).', flag_values=fv)
   flags.DEFINE_integer('latency_examples', 1000, 'Test examples timed one at a time per model.',
                        flag_values=fv)
+  cli.define_verbosity(fv)
   return fv
 
 
@@ -156,7 +157,8 @@ def main(argv) -> int:
   a = {name: fv[name].value for name in fv}
   try:
     check_inputs(a['output_dir'], a['trial'], a['level'], a['experiment'], a['format'])
-    environment.configure_tensorflow(1)  # one thread, as the latency figures are per core
+    # One thread, as the latency figures are per core.
+    environment.configure_tensorflow(1, a['verbosity'])
     info = export(a['output_dir'], a['trial'], a['level'], a['experiment'], a['format'],
                   a['export_dir'], a['data_dir'], a['latency_examples'])
   except (train_command.InputError, ValueError, OSError) as e:  # NpzError is a ValueError

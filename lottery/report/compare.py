@@ -1,10 +1,12 @@
 """Two runs side by side, level by level: sparsity, mask agreement, theta_0, accuracy, early stop.
 
-  python -m lottery compare A B [--trial=1] [--experiment_name=lottery] [--report=compare.md]
+  python -m lottery compare A B [--trial=1] [--experiment_name=lottery] [--output_dir=DIR]
+      [--report=NAME.md]
 
 A and B are our output directories (their trial<T>/ is read) or trial directories, e.g.
 one of our runs and one imported from the reference code (lottery.interop import). For
-every level both have finished it prints, and writes as Markdown to --report:
+every level both have finished it prints, and writes as Markdown to --output_dir/--report
+(default: A/compare_<B's directory name>.md; never the current directory):
   - Pm per layer of each run and the mask agreement per layer: the Jaccard index
     |A and B| / |A or B| of the surviving weights (1.0: the same survivors);
   - whether theta_0 (the level's initial.npz) is bitwise identical;
@@ -137,13 +139,24 @@ def markdown(levels: List[Level], name_a: str, name_b: str) -> str:
 USAGE = __doc__
 
 
+def report_path(a: str, b: str, output_dir=None, report=None) -> str:
+  """The report's absolute path: output_dir (default: run A) / report (default:
+  compare_<B's directory name>.md)."""
+  if not report:
+    name = os.path.basename(os.path.normpath(os.path.abspath(b)))
+    report = f'compare_{"".join(c if c.isalnum() or c in "._-" else "_" for c in name)}.md'
+  return os.path.abspath(os.path.join(output_dir or a, report))
+
+
 def main(argv) -> int:
   fv = flags.FlagValues()
   flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
   flags.DEFINE_integer('trial', 1, 'Trial read from an output directory.', flag_values=fv)
   flags.DEFINE_string('experiment_name', 'lottery', 'Experiment compared.', flag_values=fv)
-  flags.DEFINE_string('report', 'compare.md', 'Where the Markdown tables are written.',
+  flags.DEFINE_string('output_dir', None, 'Directory of the report (default: A).',
                       flag_values=fv)
+  flags.DEFINE_string('report', None, "The report's file name in --output_dir (default: "
+                      "compare_<B's directory name>.md).", flag_values=fv)
   try:
     rest = fv(list(argv))
     if fv['help'].value:
@@ -153,14 +166,15 @@ def main(argv) -> int:
       raise ValueError(f'expected two runs A B, got {len(rest) - 1} argument(s) (see --help)')
     trials = [trial_dir(p, fv['trial'].value) for p in rest[1:]]
     text = markdown(compare(*trials, fv['experiment_name'].value), trials[0], trials[1])
-    save_restore.save_text(fv['report'].value, text)
+    report = report_path(rest[1], rest[2], fv['output_dir'].value, fv['report'].value)
+    save_restore.save_text(report, text)
   except flags.Error as e:
     print(f'error: {str(e).splitlines()[0]}', file=sys.stderr)
     return 1
   except (ValueError, OSError) as e:  # NpzError is a ValueError
     print(f'error: {e}', file=sys.stderr)
     return 1
-  print(text + f'\nWritten to {fv["report"].value}')
+  print(text + f'\nWritten to {report}')
   return 0
 
 

@@ -1,6 +1,9 @@
 """lottery.compare: a run against itself agrees everywhere; against another seed it does not."""
 
+import io
 import os
+import shutil
+from unittest import mock
 
 import foundations  # pylint: disable=unused-import  (first: it sets TF_USE_LEGACY_KERAS)
 import numpy as np
@@ -16,7 +19,8 @@ class CompareTest(tf.test.TestCase):
   def test_a_run_against_itself_agrees_everywhere(self):
     run = tiny_run.shared_run()
     report = os.path.join(self.create_tempdir().full_path, 'compare.md')
-    self.assertEqual(compare.main(['p', run, paths.trial(run, 1), f'--report={report}']), 0)
+    with mock.patch('sys.stdout', new_callable=io.StringIO):
+      self.assertEqual(compare.main(['p', run, paths.trial(run, 1), f'--report={report}']), 0)
     levels = compare.compare(paths.trial(run, 1), paths.trial(run, 1))
     self.assertEqual([lv.level for lv in levels], [0, 1, 2, 3])
     for lv in levels:
@@ -37,6 +41,25 @@ class CompareTest(tf.test.TestCase):
     self.assertEqual(levels[0].jaccard, {'layer0': 1.0, 'layer1': 1.0, 'layer2': 1.0})
     self.assertLess(max(levels[1].jaccard.values()), 1.0)
     self.assertEqual(levels[1].a.pm_per_layer, levels[1].b.pm_per_layer)  # same rates
+
+  def test_the_report_goes_beside_run_a_or_into_output_dir_never_the_current_directory(self):
+    run = tiny_run.copy_of_shared_run()
+    other = os.path.join(self.create_tempdir().full_path, 'seed 5')  # a space: kept out of names
+    shutil.move(tiny_run.copy_of_shared_run(), other)
+    cwd = self.create_tempdir().full_path
+    self.addCleanup(os.chdir, os.getcwd())
+    os.chdir(cwd)
+    with mock.patch('sys.stdout', new_callable=io.StringIO) as stdout:
+      self.assertEqual(compare.main(['p', run, other]), 0)
+    beside_a = os.path.join(run, 'compare_seed_5.md')
+    self.assertTrue(stdout.getvalue().endswith(f'Written to {beside_a}\n'))
+    self.assertTrue(os.path.isfile(beside_a))
+    elsewhere = os.path.join(self.create_tempdir().full_path, 'reports')
+    with mock.patch('sys.stdout', new_callable=io.StringIO):
+      self.assertEqual(compare.main(['p', paths.trial(run, 1), other, f'--output_dir={elsewhere}',
+                                     '--report=ab.md']), 0)
+    self.assertEqual(os.listdir(elsewhere), ['ab.md'])
+    self.assertEqual(os.listdir(cwd), [])
 
   def test_jaccard(self):
     a, b = np.array([1, 1, 0, 0], np.float32), np.array([1, 0, 1, 0], np.float32)

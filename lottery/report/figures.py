@@ -1,10 +1,15 @@
 """The paper's figures as PNG files (matplotlib, no display needed)."""
 
+import logging
 import os
 from typing import List, Sequence
 
-import matplotlib
-import matplotlib.ticker
+# With a read-only home directory (a test sandbox) matplotlib works from a temporary config
+# directory, and says so in two lines on stderr as it is imported: keep its warnings back.
+logging.getLogger('matplotlib').setLevel(logging.ERROR)
+
+import matplotlib  # pylint: disable=g-import-not-at-top,wrong-import-position
+import matplotlib.ticker  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 matplotlib.use('Agg')  # files only; never needs a screen
 

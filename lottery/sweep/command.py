@@ -132,6 +132,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   desc = train_command.resolve_desc(fv, networks.names()).replace(experiment_name='lottery')
   if fv['trials'].value < 1:
     raise train_command.InputError(f'--trials={fv["trials"].value}: must be >= 1')
+  if fv['workers'].value < 1:  # an embedded node without a CPU would wait forever for one
+    raise train_command.InputError(f'--workers={fv["workers"].value}: must be >= 1')
   if fv['gpus_per_task'].value < 0:
     raise train_command.InputError(f'--gpus_per_task={fv["gpus_per_task"].value}: must be >= 0')
   names = fv['procedures'].value

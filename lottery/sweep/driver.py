@@ -20,6 +20,7 @@ from foundations import paths
 from foundations import save_restore
 from lottery import levels
 from lottery.sweep import plan
+from lottery.sweep import reaper
 from lottery.sweep import worker
 
 Task = plan.Task
@@ -116,6 +117,7 @@ class Status:
 
 
 def _init_ray(args):
+  """Returns (ray, the reaper's watchdog of an embedded node, or None)."""
   import ray  # pylint: disable=g-import-not-at-top
   import logging  # pylint: disable=g-import-not-at-top
   # Embedded workers are children of this process: they import the project from here.
@@ -123,9 +125,11 @@ def _init_ray(args):
       p for p in (REPO, os.environ.get('PYTHONPATH')) if p)
   common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                 configure_logging=True)
+  watchdog = None
   if args.ray_address:
     ray.init(address=args.ray_address, **common)
   else:
+    watchdog = reaper.start()  # the node's processes die with this one, even on kill -9
     # The workers the raylet starts import TensorFlow before any task arrives.
     # No metrics collection: without ray[default] installed nothing reads them.
     with _without_idle_services(ray):
@@ -133,7 +137,8 @@ def _init_ray(args):
                else None, _system_config=dict(preload_python_modules=['lottery.sweep.preload'],
                                               enable_metrics_collection=False),
                **common)
-  return ray
+    reaper.node_started()
+  return ray, watchdog
 
 
 # Head-node services an embedded, fixed-size, dashboard-less node never uses: the autoscaler
@@ -169,7 +174,7 @@ def _without_idle_services(ray):
       setattr(node_class, name, method)
 
 
-def _shutdown_ray(ray) -> None:
+def _shutdown_ray(ray, watchdog) -> None:
   """ray.shutdown(), without its 1 s wait on the embedded node's autoscaler monitor.
 
   ray.shutdown() stops the node's processes one at a time: SIGTERM, then up to
@@ -185,6 +190,8 @@ def _shutdown_ray(ray) -> None:
       info.process.kill()
       info.process.wait()
   ray.shutdown()
+  if watchdog:
+    reaper.stop(watchdog)
 
 
 def run(args) -> int:
@@ -199,7 +206,7 @@ def run(args) -> int:
         f'{os.path.abspath(args.output_dir)}', flush=True)
   if not todo:
     return _finish(args, [], status)
-  ray = _init_ray(args)
+  ray, watchdog = _init_ray(args)
   remote = ray.remote(num_cpus=1, num_gpus=args.gpus_per_task, max_retries=3)(
       worker.run_task)
   # Submit no more than can run at once, so "running" is true and inputs travel late.
@@ -239,7 +246,7 @@ def run(args) -> int:
     print('\n[sweep] interrupted: finished tasks are kept; rerun the same command to continue')
     return 130
   finally:
-    _shutdown_ray(ray)
+    _shutdown_ray(ray, watchdog)
   return _finish(args, failed, status)
 
 

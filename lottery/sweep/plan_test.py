@@ -81,6 +81,8 @@ class PlanTest(absltest.TestCase):
         ('--control_levels=3,x',): '--control_levels=3,x: expected integers',
         ('--control_levels=30',): 'level 30 is deeper than --rounds=18',
         ('--trials=0',): '--trials=0: must be >= 1',
+        ('--workers=0',): '--workers=0: must be >= 1',  # an embedded node without a CPU hangs
+        ('--workers=-2',): '--workers=-2: must be >= 1',
         ('--network=conv9',): '--network=conv9: expected one of',
     }
     for args, message in cases.items():

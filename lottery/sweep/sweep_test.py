@@ -16,10 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from unittest import mock
 
 from absl.testing import absltest
 
 from foundations import paths
+from lottery.sweep import reaper
 from lottery.testing import subprocess_run
 
 # 2 trials x 3 levels, all four procedures, 200 iterations: 14 level-runs.
@@ -99,6 +102,7 @@ class SweepTest(absltest.TestCase):
   def test_local_sweep_matches_the_runners_by_hand(self):
     self.assertEqual(self.local_run.returncode, 0, self.local_run.stderr)
     self.assertIn('14 level-runs:', self.local_run.stdout)
+    self.assertNotRegex(self.local_run.stderr, subprocess_run.TENSORFLOW_NOISE)
     self.assertIn('one_shot/trial2/level1: Pm 80.04%', self.local_run.stdout)
     self.assert_same_files(self.local)
     self.assertTrue(os.path.exists(os.path.join(self.local, 'report', 'report.md')))
@@ -112,15 +116,24 @@ class SweepTest(absltest.TestCase):
 
   def test_kill_9_of_the_driver_then_rerun_gives_the_same_files(self):
     out = os.path.join(self.create_tempdir().full_path, 'killed')
-    proc = subprocess_run.popen(*SWEEP, f'--output_dir={out}', '--workers=2',
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Every process of the killed sweep's Ray node inherits this variable.
+    mark = ('LTH_TEST_KILLED_SWEEP', uuid.uuid4().hex)
+    with mock.patch.dict(os.environ, [mark]):
+      proc = subprocess_run.popen(*SWEEP, f'--output_dir={out}', '--workers=2',
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while len(glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json'))) < 3:
       self.assertIsNone(proc.poll(), 'the sweep ended before it could be killed')
       self.assertLess(time.time(), deadline)
       time.sleep(0.1)
+    self.assertNotEmpty(reaper.processes_with(*mark))  # the node (raylet, agents, workers)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Ray's agents used to outlive the driver as orphans; the sweep's reaper kills them at once.
+    deadline = time.time() + 10
+    while reaper.processes_with(*mark) and time.time() < deadline:
+      time.sleep(0.1)
+    self.assertEqual(reaper.processes_with(*mark), [])
     finished = len(glob.glob(os.path.join(out, 'trial*', '*', '*', 'summary.json')))
     self.assertLess(finished, 14)
     resumed = sweep(out, '--workers=2', '--noanalyze')  # the analysis is tested above
@@ -261,7 +274,7 @@ class EmbeddedNodeTest(absltest.TestCase):
                         ray_constants.PROCESS_TYPE_DASHBOARD} & kinds, kinds)
       self.assertNotEqual(ray.get(ray.remote(_pid).remote()), os.getpid())  # ran on a worker
     finally:
-      driver._shutdown_ray(started)  # pylint: disable=protected-access
+      driver._shutdown_ray(*started)  # pylint: disable=protected-access
     self.assertFalse(ray.is_initialized())
     self.assertEqual(methods(), before)
 

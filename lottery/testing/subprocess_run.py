@@ -10,6 +10,13 @@ from datasets import base
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+# What a normal run, export or sweep must not print (shown only with --verbosity=1): TensorFlow's
+# C++ start-up lines (cuInit "errors" on a machine without a GPU), the XLA cache's AOT loader
+# lines, TensorFlow's Python warnings and deprecation notices (TF, TFLite).
+TENSORFLOW_NOISE = (r'(?m)^[IWE]0000 |InitializeLog|cuInit|cpu_aot_loader|WARNING:tensorflow|'
+                    r'[Dd]eprecat')
+
+
 def command(module: str, *args) -> list:
   return [sys.executable, '-m', module, *args]
 
