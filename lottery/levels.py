@@ -11,7 +11,6 @@ declared by the procedure (lottery.procedures.Procedure), never tested here by n
 """
 
 import functools
-import json
 import os
 import time
 from typing import Callable, List, Optional, Sequence
@@ -32,14 +31,27 @@ class ResultsMismatchError(ValueError):
   """The output directory holds results of an experiment with other hyperparameters."""
 
 
+HPARAMS_REMEDY = ('delete it and rerun the command that made the run to record its '
+                  'hyperparameters again')
+
+
+def read_hparams(path: str) -> hparams.Desc:
+  """The description recorded in `path` (fields added since then take their defaults);
+  JsonError or HparamsError (one line naming the file) when it is damaged."""
+  flat = save_restore.load_json(path, HPARAMS_REMEDY)
+  try:
+    return hparams.from_flat(flat).validate()
+  except (ValueError, TypeError) as e:
+    raise save_restore.JsonError(f'{path}: unreadable hyperparameters ({e}); '
+                                 f'{HPARAMS_REMEDY}') from None
+
+
 def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
   """Records desc beside the results; refuses (without writing) if different ones are there."""
   path = paths.hparams(output_dir, desc.trial, desc.experiment_name)
   if os.path.exists(path):
-    with open(path) as f:
-      stored = json.load(f)
     # Fields added later read as their defaults (the behaviour before they existed).
-    stored = hparams.from_flat(stored).results_key()
+    stored = read_hparams(path).results_key()
     wanted = desc.results_key()
     if stored != wanted:
       diff = sorted(k for k in wanted if stored.get(k) != wanted[k])
@@ -138,6 +150,9 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   summaries = experiment.experiment(
       levels, store, start, lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
+  # Every finished level on disk, not only those asked for this time (--rounds=1 on a finished
+  # 2-round run keeps level 2's row).
   save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
-                         progress.table(summaries))
+                         progress.table([store.load_summary(level)
+                                         for level in store.finished_levels()]))
   return summaries

@@ -13,7 +13,6 @@ input is refused in well under a second, with one `error:` line and exit 1.
 """
 
 import dataclasses
-import json
 import os
 import sys
 from typing import List, Optional, Sequence
@@ -145,6 +144,7 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
   if desc.model.initial_weights:
     desc = desc.replace(initial_weights=environment.check_initial_weights(
         desc.model.initial_weights, network.shapes))
+  environment.check_run(desc)
   return desc.validate()
 
 
@@ -204,11 +204,12 @@ def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
   if not os.path.exists(path):
     raise InputError(f'{path}: no lottery run found; run the train runner with this '
                      '--output_dir and --trial first')
+  from foundations import save_restore  # pylint: disable=g-import-not-at-top
+  from lottery import levels  # pylint: disable=g-import-not-at-top
   try:
-    with open(path) as f:
-      return hparams.from_flat(json.load(f)).validate()
-  except (ValueError, TypeError) as e:
-    raise InputError(f'{path}: unreadable hyperparameters ({e})') from e
+    return levels.read_hparams(path)
+  except save_restore.JsonError as e:
+    raise InputError(str(e)) from None
 
 
 def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
@@ -237,9 +238,9 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
 
 def _errors():
   from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
-  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
+  from foundations.save_restore import JsonError, NpzError  # pylint: disable=g-import-not-at-top
   from lottery import levels, reference_format  # pylint: disable=g-import-not-at-top
-  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError,
+  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, JsonError, DatasetError,
           levels.ResultsMismatchError, procedures.MissingSourceError,
           reference_format.FormatError)
 
@@ -272,13 +273,21 @@ def execute(inv: Invocation) -> int:
   if not summaries:
     raise InputError(f'{paths.trial(inv.output_dir, desc.trial)}: the '
                      f'{inv.source_experiment!r} run has no finished level')
-  print('\n' + progress.table(summaries), end='')
-  print(f'Table saved to {paths.results_table(inv.output_dir, desc.trial, name)}')
+  table_path = paths.results_table(inv.output_dir, desc.trial, name)
+  with open(table_path) as f:  # every finished level, also those not asked for this time
+    print('\n' + f.read(), end='')
+  print(f'Table saved to {table_path}')
   return 0
 
 
 def _main(parse) -> int:
-  errors = (cli.UsageError, hparams.HparamsError, InputError)
+  from lottery import interrupt  # pylint: disable=g-import-not-at-top
+  return interrupt.run(lambda: _parse_and_execute(parse))
+
+
+def _parse_and_execute(parse) -> int:
+  from lottery import output_lock  # pylint: disable=g-import-not-at-top
+  errors = (cli.UsageError, hparams.HparamsError, InputError, output_lock.InUseError)
   try:
     inv = parse()
   except errors as e:  # reported before TensorFlow loads, which takes seconds
@@ -288,8 +297,9 @@ def _main(parse) -> int:
     print(inv.help)
     return 0
   try:
-    return execute(inv)
-  except _errors() as e:
+    with output_lock.held(inv.output_dir):  # everything is validated: the first write
+      return execute(inv)
+  except _errors() + (output_lock.InUseError,) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:  # disk full, permissions changed mid-run, ...
