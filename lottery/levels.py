@@ -17,6 +17,7 @@ from typing import Callable, List, Optional, Sequence
 
 from foundations import experiment
 from foundations import hparams
+from foundations import metrics as metrics_lib
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
@@ -29,6 +30,10 @@ from lottery import tensorboard_rows
 
 class ResultsMismatchError(ValueError):
   """The output directory holds results of an experiment with other hyperparameters."""
+
+
+class DivergedError(ValueError):
+  """A level's loss or weights became non-finite; nothing of it counts as finished."""
 
 
 HPARAMS_REMEDY = ('delete it and rerun the command that made the run to record its '
@@ -91,10 +96,15 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
       save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
-    metrics = trainer.train(made.compiled, data, desc.training,
-                            seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
-                            snapshot_iteration=procedure.rewind_point(desc, level),
-                            on_snapshot=save_rewind, first_stop=made.first_stop)
+    try:
+      metrics = trainer.train(made.compiled, data, desc.training,
+                              seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
+                              snapshot_iteration=procedure.rewind_point(desc, level),
+                              on_snapshot=save_rewind, first_stop=made.first_stop)
+    except metrics_lib.Diverged as e:  # no summary.json: the level is not a result
+      writer.close()
+      save_restore.save_text(paths.metrics(run_dir), e.metrics.to_csv())  # where it went wrong
+      raise DivergedError(f'level {level} {e}; lower --learning_rate') from None
     writer.close()
     masks = made.masks(model)
     summary = dict(metrics.summary(first_stop=made.first_stop), level=level,

@@ -145,7 +145,25 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
     desc = desc.replace(initial_weights=environment.check_initial_weights(
         desc.model.initial_weights, network.shapes))
   environment.check_run(desc)
+  check_schedule(desc, network)
   return desc.validate()
+
+
+def check_schedule(desc: hparams.Desc, network) -> None:
+  """Refuses rounds that would prune nothing; warns (one line) of a run evaluated only at its
+  end."""
+  p = desc.pruning
+  hidden = [percent for name, percent in network.round_percents(p).items()
+            if network.layer_kinds[name] != 'output']
+  if p.rounds > 0 and not any(hidden):
+    raise hparams.HparamsError(f'--prune_percent={p.prune_percent}: with --rounds={p.rounds} no '
+                               'hidden layer is ever pruned; give --prune_percent > 0 or '
+                               '--rounds=0')
+  t = desc.training
+  if t.eval_every > t.training_iterations:
+    print(f'warning: --eval_every={t.eval_every} is larger than --training_iterations='
+          f'{t.training_iterations}: the net is evaluated only at the end, so the early stop is '
+          'the last iteration', file=sys.stderr)
 
 
 
@@ -241,7 +259,7 @@ def _errors():
   from foundations.save_restore import JsonError, NpzError  # pylint: disable=g-import-not-at-top
   from lottery import levels, reference_format  # pylint: disable=g-import-not-at-top
   return (cli.UsageError, hparams.HparamsError, InputError, NpzError, JsonError, DatasetError,
-          levels.ResultsMismatchError, procedures.MissingSourceError,
+          levels.ResultsMismatchError, levels.DivergedError, procedures.MissingSourceError,
           reference_format.FormatError)
 
 

@@ -30,6 +30,11 @@ from lottery import reference_format as ref
 NAN = float('nan')
 
 
+def _nan(value):
+  """A metric, nan where it was not evaluated (None)."""
+  return NAN if value is None else value
+
+
 def _read_json(path: str) -> dict:
   """The JSON object in `path`; {} when there is no such file."""
   if not os.path.exists(path):
@@ -80,13 +85,13 @@ def export_run(output_dir: str, trial: int, experiment: str, reference_dir: str,
       rows = Metrics.from_csv(f.read()).rows
     ref.write_log(os.path.join(out, 'train.log'),
                   [(int(r['iteration']), r['train_loss'], r['train_accuracy']) for r in rows
-                   if not np.isnan(r['train_loss'])], 'train')
-    ref.write_log(os.path.join(out, 'test.log'),
-                  [(int(r['iteration']), r['test_loss'], r['test_accuracy']) for r in rows],
-                  'test')
+                   if r['train_loss'] is not None], 'train')
+    ref.write_log(os.path.join(out, 'test.log'),  # nan where the test set was not evaluated
+                  [(int(r['iteration']), _nan(r['test_loss']), _nan(r['test_accuracy']))
+                   for r in rows], 'test')
     ref.write_log(os.path.join(out, 'validate.log'),
                   [(int(r['iteration']), r['val_loss'], r['val_accuracy']) for r in rows
-                   if not np.isnan(r['val_loss'])], 'validate')
+                   if r['val_loss'] is not None], 'validate')
     save_restore.save_json(os.path.join(out, 'summary.json'), store.load_summary(level))
   save_restore.save_json(_hparams_path(reference_dir, reference_experiment), flat)
   return levels
@@ -109,11 +114,12 @@ def metrics_from_logs(run_dir: str) -> Metrics:
     since = train_its[(train_its > previous) & (train_its <= it)]
     pairs = [logs['train'][int(i)] for i in since]
     row = dict(iteration=it,
-               train_loss=sum(p[0] for p in pairs) / len(pairs) if pairs else NAN,
-               train_accuracy=sum(p[1] for p in pairs) / len(pairs) if pairs else NAN)
+               train_loss=sum(p[0] for p in pairs) / len(pairs) if pairs else None,
+               train_accuracy=sum(p[1] for p in pairs) / len(pairs) if pairs else None)
     for split, key in (('validate', 'val'), ('test', 'test')):
-      row[f'{key}_loss'], row[f'{key}_accuracy'] = logs[split].get(it, (NAN, NAN))
-    rows.append(row)
+      row[f'{key}_loss'], row[f'{key}_accuracy'] = logs[split].get(it, (None, None))
+    # export_run logs nan where our trainer evaluated nothing: not evaluated again.
+    rows.append({k: None if isinstance(v, float) and np.isnan(v) else v for k, v in row.items()})
     previous = it
   # Through the CSV form: the values our own files would hold (6 significant digits).
   return Metrics.from_csv(Metrics(rows).to_csv())

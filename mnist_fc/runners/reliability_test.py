@@ -117,6 +117,36 @@ class DamagedRunTest(absltest.TestCase):
                        0)
 
 
+class DivergenceTest(absltest.TestCase):
+
+  def test_a_diverged_level_is_an_error_not_a_result(self):
+    out = self.create_tempdir().full_path
+    # --eval_every beyond the run: a warning, the one evaluation is at the end.
+    result = subprocess_run.run(MODULE, '--training_iterations=200', '--eval_every=300',
+                                '--rounds=1', '--learning_rate=1e30', '--progress=false',
+                                f'--output_dir={out}')
+    self.assertEqual(result.returncode, 1, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if not line.startswith('datasets:')]
+    self.assertEqual(lines, [
+        'warning: --eval_every=300 is larger than --training_iterations=200: the net is '
+        'evaluated only at the end, so the early stop is the last iteration',
+        'error: level 0 diverged at iteration 200 (train loss nan); lower --learning_rate'])
+    level0 = paths.run(out, 1, 0, 'lottery')
+    self.assertFalse(os.path.exists(paths.summary(level0)))
+    self.assertFalse(os.path.exists(paths.run(out, 1, 1, 'lottery')))  # nothing pruned from it
+    with open(paths.metrics(level0)) as f:
+      self.assertEqual(f.read().splitlines()[2].split(',')[:2], ['200', 'nan'])
+
+  def test_rounds_that_prune_nothing_are_refused(self):
+    out = self.create_tempdir().full_path
+    result = subprocess_run.run(MODULE, '--prune_percent=0', '--rounds=2', f'--output_dir={out}')
+    self.assertEqual(result.returncode, 1)
+    self.assertEqual(result.stderr.splitlines(), [
+        'error: --prune_percent=0.0: with --rounds=2 no hidden layer is ever pruned; give '
+        '--prune_percent > 0 or --rounds=0'])
+    self.assertEqual(os.listdir(out), [])
+
+
 class SignalTest(absltest.TestCase):
 
   def test_signals_end_the_run_in_one_line_and_a_killed_run_leaves_no_lock(self):
