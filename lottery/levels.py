@@ -125,7 +125,8 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
 def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, output_dir: str,
         levels: Optional[Sequence[int]] = None, source_name: Optional[str] = None,
         show_progress: bool = True,
-        on_level: Optional[Callable[[int, dict, bool], None]] = None) -> List[dict]:
+        on_level: Optional[Callable[[int, dict, bool], None]] = None,
+        on_start: Optional[Callable[[List[int], List[int]], None]] = None) -> List[dict]:
   """Trains (or resumes) `procedure` at `levels`; returns their summaries.
 
   Args:
@@ -138,6 +139,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     levels: levels to run (default: the procedure's default levels).
     source_name: the experiment a control reads (default: desc.experiment_name).
     on_level: called (level, summary, resumed) after each level.
+    on_start: called (levels to have, levels finished earlier) before the first.
   """
   source_name = source_name or desc.experiment_name
   name = procedure.experiment_name(desc)
@@ -147,6 +149,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   if levels is None:
     levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
   store = ctx.stores['self']
+  if on_start:
+    on_start(list(levels), store.finished_levels())
 
   @functools.lru_cache(maxsize=None)
   def ready():  # made when a level must run: rerunning finished levels starts no TensorFlow

@@ -281,13 +281,17 @@ def execute(inv: Invocation) -> int:
     configure_tensorflow(inv.threads, inv.verbosity)
     return load_data(desc, network, inv.data_dir)
 
+  clock = []
+
+  def on_start(level_list, finished):
+    clock.append(progress.LevelClock(level_list, finished))
+
   def on_level(level, summary, resumed):
     del level
-    print(progress.level_line(summary) + ('  (finished earlier, kept)' if resumed else ''),
-          flush=True)
+    print(clock[0].line(summary, resumed), flush=True)
 
   summaries = levels.run(procedure, desc, data, network, inv.output_dir, inv.levels,
-                         inv.source_experiment, inv.progress, on_level)
+                         inv.source_experiment, inv.progress, on_level, on_start)
   if not summaries:
     raise InputError(f'{paths.trial(inv.output_dir, desc.trial)}: the '
                      f'{inv.source_experiment!r} run has no finished level')

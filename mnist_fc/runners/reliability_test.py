@@ -46,6 +46,15 @@ class DamagedRunTest(absltest.TestCase):
     cls.out = absltest.get_default_test_tmpdir() + '/finished'
     result = subprocess_run.run(MODULE, *TINY, '--rounds=2', f'--output_dir={cls.out}')
     assert result.returncode == 0, result.stderr
+    cls.stdout = result.stdout
+
+  def test_each_level_says_where_the_run_stands(self):
+    lines = [line for line in self.stdout.splitlines() if line.startswith('level ')]
+    self.assertLen(lines, 3)
+    self.assertRegex(lines[0], r'^level  0 of 2  Pm 100\.00%  .* wall \d+s  ETA \d+s '
+                     r'\(2 levels left\)$')
+    self.assertRegex(lines[1], r'^level  1 of 2  Pm  80\.04%  .*  ETA \d+s \(1 level left\)$')
+    self.assertRegex(lines[2], r'^level  2 of 2  Pm  64\.06%  .* wall \d+s$')
 
   def copy(self):
     out = self.create_tempdir().full_path
@@ -59,7 +68,8 @@ class DamagedRunTest(absltest.TestCase):
                           (b'{"level": 1}', 'lacks percent_remaining, early_stop_iteration, '
                            'test_accuracy_at_early_stop, final_iteration, final_test_accuracy')):
       for command in ([MODULE, *TINY, '--rounds=2', '--output_dir={}'],
-                      ['lottery', 'analyze', '--output_dir={}'], ['lottery', 'compare', '{}', self.out]):
+                      ['lottery', 'analyze', '--output_dir={}'],
+                      ['lottery', 'compare', '{}', self.out]):
         out = self.copy()
         level1 = paths.run(out, 1, 1, 'lottery')
         with open(paths.summary(level1), 'wb') as f:
