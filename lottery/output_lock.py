@@ -1,6 +1,9 @@
-"""One writer per output folder: an flock on <output_dir>/.lock, with the holder's pid and command.
+"""One writer per experiment of an output folder: an flock on <output_dir>/trial<T>/.<name>.lock
+per experiment written, holding the holder's pid and command.
 
-The kernel releases an flock when its process dies, however it dies (kill -9 included), so a
+What a command writes is locked, not the whole folder: the controls of one lottery run
+(reinit, random_prune, ...) write different experiments and run side by side, while a second
+train, or a sweep, writing an experiment in use is refused at once. The kernel releases an flock when its process dies, however it dies (kill -9 included), so a
 lock file left behind by a dead process, or naming a pid since reused by another program, is
 simply taken over: the pid and command inside are only for the message of a refusal.
 Readers (analyze, compare, export) take no lock.
@@ -10,8 +13,8 @@ import contextlib
 import fcntl
 import os
 import sys
+from typing import Iterable, List, Tuple
 
-NAME = '.lock'
 
 
 class InUseError(ValueError):
@@ -26,10 +29,10 @@ def _command() -> str:
   return ' '.join([start, *sys.argv[1:]])
 
 
-def _acquire(path: str, output_dir: str, flag: str) -> int:
-  """An fd holding the flock of the lock file now at `path`."""
+def _acquire(lock: str, output_dir: str, flag: str) -> int:
+  """An fd holding the flock of the lock file now at `lock`."""
   while True:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by child processes
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by child processes
     try:
       fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -40,30 +43,55 @@ def _acquire(path: str, output_dir: str, flag: str) -> int:
       raise InUseError(f'{output_dir} is in use by {who}; wait for it or use another '
                        f'--{flag}') from None
     try:
-      if os.stat(path).st_ino == os.fstat(fd).st_ino:
+      if os.stat(lock).st_ino == os.fstat(fd).st_ino:
         return fd
     except FileNotFoundError:
       pass
     os.close(fd)  # the holder removed that file as we locked it: lock the new one
 
 
-@contextlib.contextmanager
-def held(output_dir: str, flag: str = 'output_dir'):
-  """Holds the folder's lock while the body runs; InUseError at once when another holds it.
+def path(output_dir: str, trial: int, experiment: str) -> str:
+  return os.path.join(output_dir, f'trial{trial}', f'.{experiment}.lock')
 
-  Creates `output_dir` (callers validate their input first: nothing else is written before).
-  The lock file is removed when the body ends; a process killed leaves it, unlocked.
+
+def _made_dirs(directory: str) -> List[str]:
+  """Creates `directory`; returns the folders that did not exist, deepest first."""
+  made = []
+  probe = os.path.abspath(directory)
+  while not os.path.exists(probe):
+    made.append(probe)
+    probe = os.path.dirname(probe)
+  os.makedirs(directory, exist_ok=True)
+  return made
+
+
+@contextlib.contextmanager
+def held(output_dir: str, experiments: Iterable[Tuple[int, str]], flag: str = 'output_dir'):
+  """Holds the locks of the (trial, experiment)s while the body runs; InUseError at once when
+  another process holds one.
+
+  Callers validate their input first: nothing but the lock files (removed, with the folders
+  made for them, when the body ends; a killed process leaves them, unlocked) is written before.
   """
-  os.makedirs(output_dir, exist_ok=True)
-  path = os.path.join(output_dir, NAME)
-  fd = _acquire(path, output_dir, flag)
+  held_fds, made = [], []
   try:
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f'{os.getpid()} {_command()}\n'.encode('utf-8'), 0)
+    for trial, experiment in sorted(set(experiments)):
+      lock = path(output_dir, trial, experiment)
+      made += _made_dirs(os.path.dirname(lock))
+      fd = _acquire(lock, output_dir, flag)
+      held_fds.append((lock, fd))
+      os.ftruncate(fd, 0)
+      os.pwrite(fd, f'{os.getpid()} {_command()}\n'.encode('utf-8'), 0)
     yield
   finally:
-    try:
-      os.remove(path)  # while still locked: a process waiting on this file then retries
-    except FileNotFoundError:
-      pass
-    os.close(fd)
+    for lock, fd in held_fds:
+      try:
+        os.remove(lock)  # while still locked: a process waiting on this file then retries
+      except FileNotFoundError:
+        pass
+      os.close(fd)
+    for directory in made:  # only if still empty: nothing was written there
+      try:
+        os.rmdir(directory)
+      except OSError:
+        pass

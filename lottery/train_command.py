@@ -319,7 +319,8 @@ def _parse_and_execute(parse) -> int:
     print(inv.help)
     return 0
   try:
-    with output_lock.held(inv.output_dir):  # everything is validated: the first write
+    name = procedures.get(inv.procedure).experiment_name(inv.desc)
+    with output_lock.held(inv.output_dir, [(inv.desc.trial, name)]):  # validated: the first write
       return execute(inv)
   except _errors() + (output_lock.InUseError,) as e:
     print(f'error: {e}', file=sys.stderr)

@@ -81,7 +81,7 @@ def main(argv) -> int:
   v = {name: fv[name].value for name in fv}
   try:
     if command == 'import':
-      with output_lock.held(v['output_dir']):  # one writer per output folder
+      with output_lock.held(v['output_dir'], [(v['trial'], v['experiment_name'])]):
         summaries = reference_run.import_run(v['reference_dir'], v['output_dir'], v['trial'],
                                              v['experiment_name'], v['reference_experiment'],
                                              v['dataset'])

@@ -124,7 +124,7 @@ def _main(argv: Sequence[str]) -> int:
   from lottery import output_lock  # pylint: disable=g-import-not-at-top
   from lottery.sweep import driver  # pylint: disable=g-import-not-at-top  (Ray: only here)
   try:
-    with output_lock.held(args.output_dir):
+    with output_lock.held(args.output_dir, [(t.trial, t.experiment) for t in args.tasks]):
       return driver.run(args)
   except (levels.ResultsMismatchError, output_lock.InUseError) as e:
     print(f'error: {e}', file=sys.stderr)

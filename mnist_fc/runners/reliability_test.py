@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 from absl.testing import absltest
@@ -43,7 +44,7 @@ class DamagedRunTest(absltest.TestCase):
   @classmethod
   def setUpClass(cls):
     super().setUpClass()
-    cls.out = absltest.get_default_test_tmpdir() + '/finished'
+    cls.out = tempfile.mkdtemp(dir=absltest.get_default_test_tmpdir())  # fresh: trained here
     result = subprocess_run.run(MODULE, *TINY, '--rounds=2', f'--output_dir={cls.out}')
     assert result.returncode == 0, result.stderr
     cls.stdout = result.stdout
@@ -111,9 +112,9 @@ class DamagedRunTest(absltest.TestCase):
     self.assertEqual([r.split('|')[1].strip() for r in rows], ['0', '1', '2'])
     self.assertIn('| 2 | 64.06 |', result.stdout)
 
-  def test_a_folder_in_use_is_refused_by_every_writer(self):
+  def test_an_experiment_in_use_is_refused_by_every_writer(self):
     out = self.copy()
-    with output_lock.held(out):
+    with output_lock.held(out, [(1, 'lottery'), (1, 'reinit')]):
       procs = [popen(*command, f'--output_dir={out}') for command in (
           [MODULE, *TINY, '--rounds=2'], ['lottery', 'reinit', '--levels=1'],
           ['lottery', 'sweep', *TINY, '--rounds=1', '--trials=1', '--procedures=lottery'])]
