@@ -115,7 +115,7 @@ def load_npz(path: str, expected: Mapping[str, tuple] = None) -> Dict[str, np.nd
   except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as e:
     # numpy's advice for object arrays (load them unsafely) is not ours to give: such a file
     # was not written by save_npz.
-    first_line = ('holds pickled objects, not plain arrays' if 'pickle' in str(e) else
+    first_line = ('not an npz of plain arrays' if 'pickle' in str(e) else
                   str(e).splitlines()[0] if str(e) else type(e).__name__)
     raise NpzError(f'{path}: unreadable npz ({first_line})') from e
   if expected is not None:

@@ -25,7 +25,8 @@ def _command() -> str:
   """How this process was started, as a user typed it (python -m <module> <flags>)."""
   main = sys.modules.get('__main__')
   spec = getattr(main, '__spec__', None)
-  start = f'python -m {spec.name}' if spec is not None and spec.name else 'python ' + sys.argv[0]
+  module = spec.name.removesuffix('.__main__') if spec is not None and spec.name else None
+  start = f'python -m {module}' if module else 'python ' + sys.argv[0]
   return ' '.join([start, *sys.argv[1:]])
 
 

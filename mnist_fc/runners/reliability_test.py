@@ -91,8 +91,8 @@ class DamagedRunTest(absltest.TestCase):
     np.savez(paths.masks(level1), layer0=np.array([{}], dtype=object))  # a pickled object
     for command in ([MODULE, *TINY, '--rounds=2', f'--output_dir={out}'],
                     ['lottery', 'compare', out, self.out]):
-      cases.append((command, f'{paths.masks(level1)}: unreadable npz (holds pickled objects, '
-                    f'not plain arrays); delete {level1} to recompute that level'))
+      cases.append((command, f'{paths.masks(level1)}: unreadable npz (not an npz of plain '
+                    f'arrays); delete {level1} to recompute that level'))
     cases.append((['lottery', 'analyze', '--network=conv2', f'--output_dir={self.out}'],
                   f'--network=conv2: {paths.hparams(self.out, 1, "lottery")} records network '
                   'lenet300_100; give --network=lenet300_100 or leave it out'))
