@@ -12,7 +12,6 @@ exists); `trials` and `experiment_names` list what an output directory holds.
 """
 
 import dataclasses
-import json
 import os
 import shutil
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -23,6 +22,10 @@ from foundations import paths
 from foundations import save_restore
 
 Arrays = Dict[str, np.ndarray]
+
+# What every reader of a summary.json (tables, reports, compare) relies on.
+SUMMARY_KEYS = ('level', 'percent_remaining', 'early_stop_iteration',
+                'test_accuracy_at_early_stop', 'final_iteration', 'final_test_accuracy')
 
 
 @dataclasses.dataclass
@@ -108,14 +111,25 @@ class LevelStore:
     """The levels of this experiment that have finished, sorted."""
     return sorted(int(n) for n in _level_names(self.trial_dir) if self.is_finished(int(n)))
 
+  def remedy(self, level: int) -> str:
+    """What to do about a damaged file of a finished level."""
+    return f'delete {self.run_dir(level)} to recompute that level'
+
+  def load_arrays(self, level: int, what: str, shapes: Optional[Dict[str, tuple]] = None
+                  ) -> Arrays:
+    """The arrays of the level's `what`.npz ('initial', 'masks', 'final', 'final_biases');
+    NpzError names the file and the level directory to delete."""
+    try:
+      return save_restore.load_npz(getattr(paths, what)(self.run_dir(level)), shapes)
+    except save_restore.NpzError as e:
+      raise save_restore.NpzError(f'{e}; {self.remedy(level)}') from None
+
   def load(self, level: int, shapes: Dict[str, tuple]) -> Tuple[Arrays, Arrays, Arrays]:
     """(initial, masks, final) of a finished level; NpzError names a bad file."""
-    d = self.run_dir(level)
-    return tuple(save_restore.load_npz(p, shapes)
-                 for p in (paths.initial(d), paths.masks(d), paths.final(d)))
+    return tuple(self.load_arrays(level, what, shapes) for what in ('initial', 'masks', 'final'))
 
   def load_final_biases(self, level: int) -> Arrays:
-    return save_restore.load_npz(paths.final_biases(self.run_dir(level)))
+    return self.load_arrays(level, 'final_biases')
 
   def load_frozen(self, level: int, shapes: Dict[str, tuple]) -> Optional[Arrays]:
     """The level's frozen pruned values (frozen.npz), or None where it has none (all 0)."""
@@ -123,8 +137,9 @@ class LevelStore:
     return save_restore.load_npz(path, shapes) if os.path.exists(path) else None
 
   def load_summary(self, level: int) -> dict:
-    with open(paths.summary(self.run_dir(level))) as f:
-      return json.load(f)
+    """summary.json of a finished level; JsonError names a damaged file (see SUMMARY_KEYS)."""
+    return save_restore.load_json(paths.summary(self.run_dir(level)), self.remedy(level),
+                                  SUMMARY_KEYS)
 
   def prepare(self, level: int) -> str:
     """Clears leftovers of an interrupted attempt at an unfinished level; returns its dir."""

@@ -12,6 +12,11 @@ from foundations import paths
 from foundations import save_restore
 
 
+def summary(level: int) -> dict:
+  """A complete summary.json of `level` (the store refuses one lacking SUMMARY_KEYS)."""
+  return dict(dict.fromkeys(experiment.SUMMARY_KEYS, 0.5), level=level)
+
+
 class Interrupt(Exception):
   pass
 
@@ -37,7 +42,7 @@ class Recorder:
       raise Interrupt()
     final = {k: v * 2 for k, v in start.initial.items()}
     return experiment.Result(final, {'w': np.zeros(3, np.float32)}, 'iteration\n0\n',
-                             {'level': level})
+                             summary(level))
 
 
 class ExperimentLoopTest(absltest.TestCase):
@@ -54,9 +59,9 @@ class ExperimentLoopTest(absltest.TestCase):
                                       on_level=lambda *a: calls.append(a))
     self.assertEqual(rec.started, [0, 1, 2])
     self.assertEqual(rec.trained, [(0, '0'), (1, '1'), (2, '2')])
-    self.assertEqual(summaries, [{'level': 0}, {'level': 1}, {'level': 2}])
-    self.assertEqual(calls, [(0, {'level': 0}, False), (1, {'level': 1}, False),
-                             (2, {'level': 2}, False)])
+    self.assertEqual(summaries, [summary(0), summary(1), summary(2)])
+    self.assertEqual(calls, [(0, summary(0), False), (1, summary(1), False),
+                             (2, summary(2), False)])
     d = self.store.run_dir(2)
     self.assertEqual(sorted(os.listdir(d)), ['final.npz', 'final_biases.npz', 'initial.npz',
                                              'masks.npz', 'metrics.csv', 'summary.json'])
@@ -69,7 +74,7 @@ class ExperimentLoopTest(absltest.TestCase):
 
     def train(start, level, run_dir):
       del run_dir
-      return experiment.Result(start.initial, {'w': np.zeros(3, np.float32)}, '', {'level': level},
+      return experiment.Result(start.initial, {'w': np.zeros(3, np.float32)}, '', summary(level),
                                masks=pruned)
 
     experiment.experiment([0], self.store, fake_start, train)
@@ -85,7 +90,7 @@ class ExperimentLoopTest(absltest.TestCase):
                                       on_level=lambda *a: calls.append(a))
     self.assertEqual((rec.started, verified), ([2], [0, 1]))
     self.assertEqual([c[2] for c in calls], [True, True, False])
-    self.assertEqual(summaries[1], {'level': 1})
+    self.assertEqual(summaries[1], summary(1))
     self.assertEqual(os.stat(paths.final(self.store.run_dir(1))).st_mtime_ns, mtime)
 
   def test_a_failed_level_leaves_no_summary_and_the_rerun_resumes_there(self):
@@ -132,7 +137,7 @@ class ExperimentLoopTest(absltest.TestCase):
     store = experiment.LevelStore(renamed, None, 'fake')
     self.assertEqual(store.finished_levels(), [0, 1])
     self.assertEqual(store.run_dir(1), os.path.join(renamed, '1', 'fake'))
-    self.assertEqual(store.load_summary(1), {'level': 1})
+    self.assertEqual(store.load_summary(1), summary(1))
 
   def test_the_loop_needs_no_tensorflow(self):
     code = 'import sys; from foundations import experiment; print("tensorflow" in sys.modules)'

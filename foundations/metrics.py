@@ -1,7 +1,8 @@
 """Per-evaluation training metrics, their CSV form and the early-stop summary (no TensorFlow)."""
 
 import dataclasses
-from typing import Dict, List
+import math
+from typing import Dict, List, Optional
 
 import numpy as np
 
@@ -9,31 +10,47 @@ METRIC_NAMES = ('iteration', 'train_loss', 'train_accuracy', 'val_loss', 'val_ac
                 'test_loss', 'test_accuracy')
 
 
+class Diverged(ValueError):
+  """Training produced a non-finite loss or weight. metrics: the rows recorded until then (the
+  last one holds the non-finite value)."""
+
+  def __init__(self, iteration: int, what: str, value: float, metrics: 'Metrics'):
+    super().__init__(f'diverged at iteration {iteration} ({what} {value})')
+    self.iteration, self.what, self.value, self.metrics = iteration, what, value, metrics
+
+
+def _value(x: Optional[float]) -> float:
+  return math.nan if x is None else x
+
+
 @dataclasses.dataclass
 class Metrics:
   """Per-evaluation records; every list has one entry per evaluation (iteration 0 included).
 
-  train_* are means over the steps since the previous evaluation (nan at
-  iteration 0); val_* are nan when there is no validation split.
+  A value is None where nothing was evaluated: train_* at iteration 0 (they are means over the
+  steps since the previous evaluation), val_* without a validation split, test_* where the
+  trainer skipped it. Read back from CSV, those are nan.
   """
   rows: List[Dict[str, float]] = dataclasses.field(default_factory=list)
 
   def column(self, name: str) -> np.ndarray:
-    return np.array([r[name] for r in self.rows], dtype=np.float64)
+    """The values of one metric, nan where nothing was evaluated."""
+    return np.array([_value(r[name]) for r in self.rows], dtype=np.float64)
 
   def to_csv(self) -> str:
-    """One row per evaluation; a missing value (train metrics at iteration 0) is an empty field."""
+    """One row per evaluation; a value not evaluated is an empty field, a non-finite one (a
+    diverged net) is written as nan, inf or -inf."""
     lines = [','.join(METRIC_NAMES)]
     for r in self.rows:
       lines.append(','.join(str(int(r[k])) if k == 'iteration' else
-                            '' if np.isnan(r[k]) else f'{r[k]:.6g}' for k in METRIC_NAMES))
+                            '' if r[k] is None else f'{r[k]:.6g}' for k in METRIC_NAMES))
     return '\n'.join(lines) + '\n'
 
   @classmethod
   def from_csv(cls, text: str) -> 'Metrics':
     lines = text.strip().splitlines()
     header = lines[0].split(',')
-    return cls([{k: float(v) if v else np.nan for k, v in zip(header, line.split(','))}
+    return cls([{k: float(v) if v else None for k, v in zip(header, line.split(','))}
                 for line in lines[1:]])
 
   def summary(self, first_stop: int = 1) -> Dict[str, float]:
@@ -57,9 +74,9 @@ class Metrics:
     return {
         'early_stop_metric': stop_key,
         'early_stop_iteration': int(self.rows[best]['iteration']),
-        'test_accuracy_at_early_stop': self.rows[best]['test_accuracy'],
-        'val_accuracy_at_early_stop': self.rows[best]['val_accuracy'],
+        'test_accuracy_at_early_stop': _value(self.rows[best]['test_accuracy']),
+        'val_accuracy_at_early_stop': _value(self.rows[best]['val_accuracy']),
         'final_iteration': int(self.rows[-1]['iteration']),
-        'final_test_accuracy': self.rows[-1]['test_accuracy'],
-        'final_val_accuracy': self.rows[-1]['val_accuracy'],
+        'final_test_accuracy': _value(self.rows[-1]['test_accuracy']),
+        'final_val_accuracy': _value(self.rows[-1]['val_accuracy']),
     }

@@ -60,6 +60,8 @@ class SummaryTest(absltest.TestCase):
 
   def test_csv_round_trip_with_empty_fields_for_missing_values(self):
     m = metrics([2.0, 0.5])
+    for row in m.rows[:1]:  # not evaluated at iteration 0
+      row.update(train_loss=None, train_accuracy=None)
     text = m.to_csv()
     self.assertEqual(text.splitlines()[1], '0,,,2,0,1,0')  # no train metrics at iteration 0
     back = Metrics.from_csv(text)
@@ -67,6 +69,16 @@ class SummaryTest(absltest.TestCase):
     self.assertTrue(math.isnan(back.column('train_loss')[0]))
     self.assertTrue(math.isnan(Metrics.from_csv('iteration,train_loss\n0,nan\n').rows[0][
         'train_loss']))  # files written before this change
+    self.assertEqual(Metrics.from_csv(text).to_csv(), text)
+
+  def test_non_finite_values_are_written_not_left_empty(self):
+    m = metrics([2.0, NAN, math.inf])
+    m.rows[0].update(train_loss=None, train_accuracy=None, test_loss=None, test_accuracy=None)
+    self.assertEqual(m.to_csv().splitlines()[1:],
+                     ['0,,,2,0,,', '100,nan,nan,nan,0.01,1,0.1', '200,nan,nan,inf,0.02,1,0.2'])
+    m = metrics([2.0, 0.5])
+    m.rows[1]['val_accuracy'] = None
+    self.assertTrue(math.isnan(m.summary()['val_accuracy_at_early_stop']))  # as read from files
 
 
 if __name__ == '__main__':

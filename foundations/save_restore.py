@@ -18,6 +18,10 @@ class NpzError(ValueError):
   """An npz file is missing, unreadable, or does not hold what was expected."""
 
 
+class JsonError(ValueError):
+  """A JSON file is unreadable or does not hold what was expected; the message is one line."""
+
+
 def _atomic_write(path: str, write_fn, suffix: str) -> None:
   directory = os.path.dirname(os.path.abspath(path))
   os.makedirs(directory, exist_ok=True)
@@ -75,6 +79,22 @@ def save_json(path: str, obj) -> None:
   save_text(path, json.dumps(obj, indent=2, sort_keys=True) + '\n')
 
 
+def load_json(path: str, remedy: str, required=()) -> dict:
+  """The JSON object in `path`; JsonError (one line: the file, what is wrong, then `remedy`,
+  what the user should do) when it is not valid JSON, not an object, or lacks a `required` key."""
+  try:
+    with open(path, 'rb') as f:
+      obj = json.loads(f.read().decode('utf-8'))
+  except (ValueError, UnicodeDecodeError) as e:  # json.JSONDecodeError is a ValueError
+    raise JsonError(f'{path}: not valid JSON ({str(e).splitlines()[0]}); {remedy}') from None
+  if not isinstance(obj, dict):
+    raise JsonError(f'{path}: holds a JSON {type(obj).__name__}, expected an object; {remedy}')
+  missing = [k for k in required if k not in obj]
+  if missing:
+    raise JsonError(f'{path}: lacks {", ".join(missing)}; {remedy}')
+  return obj
+
+
 def load_npz(path: str, expected: Mapping[str, tuple] = None) -> Dict[str, np.ndarray]:
   """Loads an npz written by `save_npz` into a dict name -> ndarray.
 
@@ -93,7 +113,10 @@ def load_npz(path: str, expected: Mapping[str, tuple] = None) -> Dict[str, np.nd
     with np.load(path, allow_pickle=False) as data:
       arrays = {k: data[k] for k in data.files}
   except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as e:
-    first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+    # numpy's advice for object arrays (load them unsafely) is not ours to give: such a file
+    # was not written by save_npz.
+    first_line = ('not an npz of plain arrays' if 'pickle' in str(e) else
+                  str(e).splitlines()[0] if str(e) else type(e).__name__)
     raise NpzError(f'{path}: unreadable npz ({first_line})') from e
   if expected is not None:
     check_shapes(path, arrays, expected)

@@ -21,7 +21,7 @@ from foundations import masked_layers
 from foundations import quiet
 from foundations import xla_cache
 from foundations.hparams import CURVE_ITERATIONS, TrainingHparams
-from foundations.metrics import Metrics
+from foundations.metrics import Diverged, Metrics
 
 
 class TrainingData(Protocol):
@@ -194,12 +194,13 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
   best_val = [math.inf]
 
   def evaluate(iteration):
-    """[val_loss, val_acc, test_loss, test_acc]; with lazy_test, test is nan where nothing reads
-    it. The early stop is the earliest minimum of validation loss, so it is always a new strict
+    """[val_loss, val_acc, test_loss, test_acc]; None where not evaluated (val without a
+    validation split; with lazy_test, test where nothing reads it). The early stop is the earliest minimum of validation loss, so it is always a new strict
     minimum when evaluated: test is measured there, at iterations <= CURVE_ITERATIONS (Figure 3)
     and at the end, which is all the summary and the figures read."""
     if not lazy_test:
-      return [float(v) for v in compiled.evaluate(eval_sets).numpy()]
+      values = [float(v) for v in compiled.evaluate(eval_sets).numpy()]
+      return [None, None, *values[2:]] if eval_sets[0] is None else values
     vl, va, _, _ = (float(v) for v in compiled.evaluate([eval_sets[0], None]).numpy())
     candidate = iteration >= max(first_stop, 1) and not math.isnan(vl)  # as Metrics.summary
     new_minimum = candidate and vl < best_val[0]
@@ -207,7 +208,7 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
       best_val[0] = vl
     needed = new_minimum or iteration <= CURVE_ITERATIONS or iteration == hp.training_iterations
     if not needed:
-      return [vl, va, math.nan, math.nan]
+      return [vl, va, None, None]
     _, _, tl, ta = (float(v) for v in compiled.evaluate([None, eval_sets[1]]).numpy())
     return [vl, va, tl, ta]
 
@@ -218,12 +219,23 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     metrics.rows.append(row)
     if on_eval:
       on_eval(row)
+    check_finite(iteration, row)
+
+  def check_finite(iteration, row):
+    """Diverged (the level must not count as a result) at a non-finite loss or weight; on the
+    host at each evaluation, so the compiled step stays as it is."""
+    for key in ('train_loss', 'val_loss', 'test_loss'):
+      if row[key] is not None and not math.isfinite(row[key]):
+        raise Diverged(iteration, key.replace('_', ' '), row[key], metrics)
+    for v in compiled.model.trainable_variables:
+      if not np.isfinite(v.numpy()).all():
+        raise Diverged(iteration, f'weights of {v.name}', 'not finite', metrics)
 
   def maybe_snapshot(iteration):
     if on_snapshot is not None and iteration == snapshot_iteration:
       on_snapshot()
 
-  record(0, math.nan, math.nan)
+  record(0, None, None)
   maybe_snapshot(0)
   iteration = 0
   # Train-loss/accuracy accumulate over all steps since the last evaluation,
@@ -240,6 +252,8 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     correct_sum += float(acc) * steps
     since_eval += steps
     iteration = stop
+    if not math.isfinite(loss_sum):  # also where a snapshot ends the chunk: no weights saved
+      record(iteration, loss_sum / since_eval, correct_sum / since_eval)
     maybe_snapshot(iteration)
     if iteration == next_eval:
       record(iteration, loss_sum / since_eval, correct_sum / since_eval)

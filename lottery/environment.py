@@ -32,6 +32,23 @@ def check_data_dir(data_dir: Optional[str], dataset: str) -> None:
     check_writable(data_dir, 'data_dir')
 
 
+def check_run(desc: hparams.Desc) -> None:
+  """What the description's own checks cannot see (they know no dataset): the seed and the
+  split sizes against the dataset's, from its registry entry (nothing is read)."""
+  from datasets import registry  # pylint: disable=g-import-not-at-top  (no TensorFlow)
+  if desc.seed < 0:
+    raise hparams.HparamsError(f'--seed={desc.seed}: must be >= 0')
+  d = desc.dataset
+  shapes = registry.get(d.dataset).shapes
+  train, test = shapes['y_train'][0], shapes['y_test'][0]
+  if d.validation_size >= train:
+    raise hparams.HparamsError(f'--validation_size={d.validation_size}: the {d.dataset} '
+                               f'training split has {train:,} examples; hold out fewer')
+  if d.test_size > test:  # a silent "all of them" would misstate the protocol
+    raise hparams.HparamsError(f'--test_size={d.test_size}: the {d.dataset} test split has '
+                               f'{test:,} examples')
+
+
 def check_initial_weights(path: str, shapes) -> str:
   """The absolute path of a theta_0 file whose layers and shapes are `shapes` (numpy only)."""
   from lottery import reference_format  # pylint: disable=g-import-not-at-top

@@ -13,12 +13,14 @@ The TFLite test accuracy must equal the run's stored final test accuracy within
 0.05 points; otherwise the export fails.
 """
 
-import json
 import os
+import shutil
 import sys
+import tempfile
 
 from absl import flags
 from absl import logging
+import numpy as np
 
 from foundations import cli
 from foundations import paths
@@ -76,32 +78,82 @@ def check_inputs(output_dir: str, trial: int, level: int, experiment: str, forma
   return run_dir
 
 
+def _level_store(run_dir: str):
+  """The store holding the level whose directory is `run_dir` (<trial dir>/<level>/<name>)."""
+  from foundations import experiment  # pylint: disable=g-import-not-at-top
+  level_dir, name = os.path.split(os.path.normpath(run_dir))
+  return experiment.LevelStore(os.path.dirname(level_dir), None, name), int(
+      os.path.basename(level_dir))
+
+
 def rebuild(desc, network, run_dir: str):
   """The masked tf_keras model holding the level's trained kernels, masks and biases."""
   from foundations import masked_layers  # pylint: disable=g-import-not-at-top
   shapes = dict(network.shapes)
-  final = save_restore.load_npz(paths.final(run_dir), shapes)
-  masks = save_restore.load_npz(paths.masks(run_dir), shapes)
-  biases = save_restore.load_npz(paths.final_biases(run_dir))
+  store, level = _level_store(run_dir)  # a damaged file's error names the level to delete
+  final = store.load_arrays(level, 'final', shapes)
+  masks = store.load_arrays(level, 'masks', shapes)
+  biases = store.load_arrays(level, 'final_biases')
   model = network.build(seeds.derive(desc.seed, desc.trial, 'model'), desc.model.dropout)
   masked_layers.set_weights_and_masks(model, final, masks, biases)
   return model
 
 
+# What an export writes into --export_dir, export.json last: an export replaces all of them, so
+# the folder never holds a file its export.json does not describe.
+WRITTEN = ('saved_model', 'model_dense.tflite', 'model_sparse.tflite', 'export.json')
+
+
+def _remove(path: str) -> None:
+  if os.path.isdir(path) and not os.path.islink(path):
+    shutil.rmtree(path)
+  elif os.path.lexists(path):
+    os.remove(path)
+
+
+def _replace(staging: str, export_dir: str) -> None:
+  """Moves the staged files into export_dir in place of the previous export's."""
+  os.makedirs(export_dir, exist_ok=True)
+  _remove(os.path.join(export_dir, 'export.json'))  # first out, last in
+  for name in WRITTEN:
+    target = os.path.join(export_dir, name)
+    _remove(target)
+    if os.path.lexists(os.path.join(staging, name)):
+      os.replace(os.path.join(staging, name), target)
+
+
 def export(output_dir: str, trial: int, level: int, experiment: str = 'lottery',
            formats=FORMATS, export_dir=None, data_dir=None, latency_examples: int = 1000,
            network=None, data=None) -> dict:
-  """Writes the exports; returns export.json's contents. `network`/`data`: for tests."""
-  import numpy as np  # pylint: disable=g-import-not-at-top
+  """Writes the exports; returns export.json's contents. `network`/`data`: for tests.
+
+  Everything is written into a staging folder beside export_dir and moved in only when all of
+  it succeeded: a failed export leaves export_dir as it was (or absent).
+  """
   run_dir = check_inputs(output_dir, trial, level, experiment, formats)
   desc = train_command.load_source_desc(output_dir, trial, experiment)
   network = network or networks.get(desc.model.network)
   from foundations import deploy  # pylint: disable=g-import-not-at-top
   export_dir = export_dir or os.path.join(run_dir, 'export')
-  os.makedirs(export_dir, exist_ok=True)
-  with open(paths.summary(run_dir)) as f:
-    summary = json.load(f)
+  store, _ = _level_store(run_dir)
+  summary = store.load_summary(level)
   plain = deploy.plain_model(rebuild(desc, network, run_dir))
+  parent = os.path.dirname(os.path.abspath(export_dir))
+  os.makedirs(parent, exist_ok=True)
+  staging = tempfile.mkdtemp(prefix='.export-', dir=parent)
+  try:
+    info = _write(plain, desc, network, summary, run_dir, level, formats, staging, data,
+                  data_dir, latency_examples)
+    _replace(staging, export_dir)
+  finally:
+    shutil.rmtree(staging, ignore_errors=True)
+  return info
+
+
+def _write(plain, desc, network, summary, run_dir, level, formats, export_dir, data, data_dir,
+           latency_examples) -> dict:
+  """Writes the formats into export_dir; returns export.json's contents."""
+  from foundations import deploy  # pylint: disable=g-import-not-at-top
   info = dict(run_dir=os.path.abspath(run_dir), level=level,
               percent_remaining=summary['percent_remaining'],
               stored_final_test_accuracy=summary['final_test_accuracy'])

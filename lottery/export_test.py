@@ -66,6 +66,25 @@ class ExportTest(tf.test.TestCase):
         'network cannot be rebuilt (retrain the level to export it)'])
     self.assertEqual(proc.stdout, '')
 
+  def test_a_failed_export_writes_nothing_and_a_smaller_one_leaves_nothing_stale(self):
+    out = tiny_run.copy_of_shared_run()
+    run_dir = paths.run(out, 1, 2, 'lottery')
+    kwargs = dict(latency_examples=5, network=tiny_run.tiny_network(), data=tiny_run.tiny_splits())
+    export.export(out, 1, 2, formats=['saved_model'], **kwargs)
+    export.export(out, 1, 2, formats=['tflite'], **kwargs)  # no SavedModel any more
+    self.assertEqual(sorted(os.listdir(os.path.join(run_dir, 'export'))),
+                     ['export.json', 'model_dense.tflite', 'model_sparse.tflite'])
+    with open(os.path.join(run_dir, 'export', 'export.json')) as f:
+      self.assertNotIn('saved_model_bytes', json.load(f))
+    self.assertEqual(sorted(n for n in os.listdir(os.path.dirname(run_dir + '/x'))
+                            if n.startswith('.')), [])  # no staging folder left
+    with open(paths.final(paths.run(out, 1, 1, 'lottery')), 'wb') as f:
+      f.write(b'garbage')
+    with self.assertRaisesRegex(export.save_restore.NpzError, 'final.npz: unreadable npz .*; '
+                                f'delete {paths.run(out, 1, 1, "lottery")} to recompute'):
+      export.export(out, 1, 1, **kwargs)
+    self.assertFalse(os.path.exists(os.path.join(paths.run(out, 1, 1, 'lottery'), 'export')))
+
   def test_an_unfinished_level_and_a_bad_format_are_refused(self):
     with self.assertRaisesRegex(export.train_command.InputError, 'level 7 is not finished'):
       export.check_inputs(self.out, 1, 7, 'lottery', ['tflite'])

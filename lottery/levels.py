@@ -11,13 +11,13 @@ declared by the procedure (lottery.procedures.Procedure), never tested here by n
 """
 
 import functools
-import json
 import os
 import time
 from typing import Callable, List, Optional, Sequence
 
 from foundations import experiment
 from foundations import hparams
+from foundations import metrics as metrics_lib
 from foundations import paths
 from foundations import pruning
 from foundations import save_restore
@@ -32,14 +32,31 @@ class ResultsMismatchError(ValueError):
   """The output directory holds results of an experiment with other hyperparameters."""
 
 
+class DivergedError(ValueError):
+  """A level's loss or weights became non-finite; nothing of it counts as finished."""
+
+
+HPARAMS_REMEDY = ('delete it and rerun the command that made the run to record its '
+                  'hyperparameters again')
+
+
+def read_hparams(path: str) -> hparams.Desc:
+  """The description recorded in `path` (fields added since then take their defaults);
+  JsonError or HparamsError (one line naming the file) when it is damaged."""
+  flat = save_restore.load_json(path, HPARAMS_REMEDY)
+  try:
+    return hparams.from_flat(flat).validate()
+  except (ValueError, TypeError) as e:
+    raise save_restore.JsonError(f'{path}: unreadable hyperparameters ({e}); '
+                                 f'{HPARAMS_REMEDY}') from None
+
+
 def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
   """Records desc beside the results; refuses (without writing) if different ones are there."""
   path = paths.hparams(output_dir, desc.trial, desc.experiment_name)
   if os.path.exists(path):
-    with open(path) as f:
-      stored = json.load(f)
     # Fields added later read as their defaults (the behaviour before they existed).
-    stored = hparams.from_flat(stored).results_key()
+    stored = read_hparams(path).results_key()
     wanted = desc.results_key()
     if stored != wanted:
       diff = sorted(k for k in wanted if stored.get(k) != wanted[k])
@@ -79,10 +96,15 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
       save_restore.save_npz(paths.rewind(run_dir), masked_layers.get_kernels(model))
       save_restore.save_npz(paths.rewind_biases(run_dir), masked_layers.get_biases(model))
 
-    metrics = trainer.train(made.compiled, data, desc.training,
-                            seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
-                            snapshot_iteration=procedure.rewind_point(desc, level),
-                            on_snapshot=save_rewind, first_stop=made.first_stop)
+    try:
+      metrics = trainer.train(made.compiled, data, desc.training,
+                              seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
+                              snapshot_iteration=procedure.rewind_point(desc, level),
+                              on_snapshot=save_rewind, first_stop=made.first_stop)
+    except metrics_lib.Diverged as e:  # no summary.json: the level is not a result
+      writer.close()
+      save_restore.save_text(paths.metrics(run_dir), e.metrics.to_csv())  # where it went wrong
+      raise DivergedError(f'level {level} {e}; lower --learning_rate') from None
     writer.close()
     masks = made.masks(model)
     measured = made.finish(model, data) if made.finish else {}
@@ -107,7 +129,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
         levels: Optional[Sequence[int]] = None, source_name: Optional[str] = None,
         show_progress: bool = True,
         on_level: Optional[Callable[[int, dict, bool], None]] = None,
-        source_dir: Optional[str] = None) -> List[dict]:
+        source_dir: Optional[str] = None,
+        on_start: Optional[Callable[[List[int], List[int]], None]] = None) -> List[dict]:
   """Trains (or resumes) `procedure` at `levels`; returns their summaries.
 
   Args:
@@ -122,6 +145,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     on_level: called (level, summary, resumed) after each level.
     source_dir: the output directory of the run a control reads (default: output_dir); it
       is only read.
+    on_start: called (levels to have, levels finished earlier) before the first.
   """
   source_name = source_name or desc.experiment_name
   desc = procedure.variant_of(desc)  # the hparams a variant procedure sets (e.g. mask_criterion)
@@ -132,6 +156,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   if levels is None:
     levels = procedure.default_levels(desc, ctx.stores['source'].finished_levels())
   store = ctx.stores['self']
+  if on_start:
+    on_start(list(levels), store.finished_levels())
 
   @functools.lru_cache(maxsize=None)
   def ready():  # made when a level must run: rerunning finished levels starts no TensorFlow
@@ -145,6 +171,9 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   summaries = experiment.experiment(
       levels, store, start, lambda *args: ready()(*args),
       verify_level=lambda level: store.load(level, ctx.shapes), on_level=on_level)
+  # Every finished level on disk, not only those asked for this time (--rounds=1 on a finished
+  # 2-round run keeps level 2's row).
   save_restore.save_text(paths.results_table(output_dir, desc.trial, name),
-                         progress.table(summaries))
+                         progress.table([store.load_summary(level)
+                                         for level in store.finished_levels()]))
   return summaries

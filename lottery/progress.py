@@ -58,9 +58,44 @@ def _wall(summary: dict) -> str:
   return '-' if _missing(seconds) else f'{seconds:.0f}'
 
 
-def level_line(summary: dict) -> str:
-  """The one line printed after each level."""
-  return (f'level {summary["level"]:>2}  Pm {summary["percent_remaining"]:6.2f}%  '
+def duration(seconds: float) -> str:
+  """42s, 3m05s, 2h07m."""
+  seconds = int(round(seconds))
+  if seconds < 60:
+    return f'{seconds}s'
+  if seconds < 3600:
+    return f'{seconds // 60}m{seconds % 60:02d}s'
+  return f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
+
+
+class LevelClock:
+  """Where a run stands after each level: `level k of N` and an ETA from the measured times of
+  the levels trained so far (mean wall time x levels left to train)."""
+
+  def __init__(self, levels: List[int], finished: List[int]):
+    self.last = max(levels) if levels else 0
+    self.left = [level for level in levels if level not in set(finished)]
+    self.times = []
+
+  def line(self, summary: dict, resumed: bool) -> str:
+    """The level's line (level_line) with `of N`, and the kept note or the ETA of the rest."""
+    text = level_line(summary, self.last)
+    if resumed:
+      return text + '  (finished earlier, kept)'
+    if summary['level'] in self.left:
+      self.left.remove(summary['level'])
+    if not _missing(summary.get('wall_seconds')):
+      self.times.append(summary['wall_seconds'])
+    if not self.left or not self.times:
+      return text
+    eta = sum(self.times) / len(self.times) * len(self.left)
+    return text + f'  ETA {duration(eta)} ({len(self.left)} level{"s" * (len(self.left) > 1)} left)'
+
+
+def level_line(summary: dict, last: int = None) -> str:
+  """The one line printed after each level (`last`: the run's last level, shown as `of N`)."""
+  of = '' if last is None else f' of {last}'
+  return (f'level {summary["level"]:>2}{of}  Pm {summary["percent_remaining"]:6.2f}%  '
           f'early-stop it {summary["early_stop_iteration"]:>6}  '
           f'test acc @es {_pct(summary["test_accuracy_at_early_stop"])}%  '
           f'@end {_pct(summary["final_test_accuracy"])}%  '

@@ -31,6 +31,23 @@ class ReportingTest(absltest.TestCase):
     self.assertEqual(progress.table([summary]).splitlines()[-1],
                      '| 3 | 51.28 | 4700 | 98.55 | - | 130 |')
 
+  def test_level_k_of_n_with_an_eta_from_the_measured_level_times(self):
+    clock = progress.LevelClock([0, 1, 2, 3, 4], finished=[0])
+    lines = [clock.line(dict(level=level, percent_remaining=pm, early_stop_iteration=100,
+                             test_accuracy_at_early_stop=0.9, final_test_accuracy=0.9,
+                             wall_seconds=wall), resumed=level == 0)
+             for level, pm, wall in ((0, 100.0, 50.0), (1, 80.0, 100.0), (2, 64.0, 140.0),
+                                     (3, 51.2, 120.0), (4, 41.0, 120.0))]
+    self.assertEqual([line[:22] for line in lines], [
+        'level  0 of 4  Pm 100.', 'level  1 of 4  Pm  80.', 'level  2 of 4  Pm  64.',
+        'level  3 of 4  Pm  51.', 'level  4 of 4  Pm  41.'])
+    self.assertTrue(lines[0].endswith('wall 50s  (finished earlier, kept)'))
+    self.assertTrue(lines[1].endswith('wall 100s  ETA 5m00s (3 levels left)'))  # 100 s x 3
+    self.assertTrue(lines[2].endswith('wall 140s  ETA 4m00s (2 levels left)'))  # 120 s x 2
+    self.assertTrue(lines[3].endswith('wall 120s  ETA 2m00s (1 level left)'))
+    self.assertTrue(lines[4].endswith('wall 120s'))  # the last: nothing left
+    self.assertEqual([progress.duration(s) for s in (42, 185, 7620)], ['42s', '3m05s', '2h07m'])
+
   def test_imported_level_without_wall_time_shows_a_dash(self):
     summary = dict(level=0, percent_remaining=100.0, early_stop_iteration=800,
                    test_accuracy_at_early_stop=0.9, final_test_accuracy=0.95, wall_seconds=None)

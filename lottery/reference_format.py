@@ -62,18 +62,27 @@ def read_log(path: str) -> LogRows:
   """(iteration, loss, accuracy) of every line of a log; [] when the file is absent or empty."""
   if not os.path.exists(path):
     return []
+  with open(path, 'rb') as f:
+    data = f.read()
+  expected = 'expected lines iteration,<i>,<tag>,<loss>,<tag>,<accuracy>'
+  try:
+    text = data.decode('utf-8')
+    if '\0' in text:
+      raise UnicodeDecodeError('utf-8', data, data.index(b'\0'), data.index(b'\0') + 1, 'NUL')
+  except UnicodeDecodeError as e:
+    line = data[:e.start].count(b'\n') + 1
+    raise FormatError(f'{path}:{line}: binary data, not a text log; {expected}') from None
   rows = []
-  with open(path) as f:
-    for number, line in enumerate(f, 1):
-      if not line.strip():
-        continue
-      fields = line.strip().split(',')
-      try:
-        if len(fields) < 6 or fields[0] != 'iteration':
-          raise ValueError('expected iteration,<i>,<tag>,<loss>,<tag>,<accuracy>')
-        rows.append((int(float(fields[1])), float(fields[3]), float(fields[5])))
-      except ValueError as e:
-        raise FormatError(f'{path}:{number}: {e}') from None
+  for number, line in enumerate(text.replace('\r\n', '\n').split('\n'), 1):
+    if not line.strip():
+      continue
+    fields = line.strip().split(',')
+    try:
+      if len(fields) < 6 or fields[0] != 'iteration':
+        raise ValueError('expected iteration,<i>,<tag>,<loss>,<tag>,<accuracy>')
+      rows.append((int(float(fields[1])), float(fields[3]), float(fields[5])))
+    except ValueError as e:
+      raise FormatError(f'{path}:{number}: {e}') from None
   return rows
 
 

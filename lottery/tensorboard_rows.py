@@ -38,7 +38,8 @@ def writer(summary_writer):
                 lambda: tf.constant(False))
 
   def write(row):
-    values = tf.constant([row[key] for _, key in SCALARS], tf.float32)
+    values = tf.constant([float('nan') if row[key] is None else row[key] for _, key in SCALARS],
+                         tf.float32)
     write_present(tf.constant(int(row['iteration']), tf.int64), values,
                   tf.logical_not(tf.math.is_nan(values)))
 

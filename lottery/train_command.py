@@ -13,7 +13,6 @@ input is refused in well under a second, with one `error:` line and exit 1.
 """
 
 import dataclasses
-import json
 import os
 import sys
 from typing import List, Optional, Sequence
@@ -146,7 +145,26 @@ def resolve_desc(fv: flags.FlagValues, network_names: Sequence[str]) -> hparams.
   if desc.model.initial_weights:
     desc = desc.replace(initial_weights=environment.check_initial_weights(
         desc.model.initial_weights, network.shapes))
+  environment.check_run(desc)
+  check_schedule(desc, network)
   return desc.validate()
+
+
+def check_schedule(desc: hparams.Desc, network) -> None:
+  """Refuses rounds that would prune nothing; warns (one line) of a run evaluated only at its
+  end."""
+  p = desc.pruning
+  hidden = [percent for name, percent in network.round_percents(p).items()
+            if network.layer_kinds[name] != 'output']
+  if p.rounds > 0 and not any(hidden):
+    raise hparams.HparamsError(f'--prune_percent={p.prune_percent}: with --rounds={p.rounds} no '
+                               'hidden layer is ever pruned; give --prune_percent > 0 or '
+                               '--rounds=0')
+  t = desc.training
+  if t.eval_every > t.training_iterations:
+    print(f'warning: --eval_every={t.eval_every} is larger than --training_iterations='
+          f'{t.training_iterations}: the net is evaluated only at the end, so the early stop is '
+          'the last iteration', file=sys.stderr)
 
 
 
@@ -209,11 +227,12 @@ def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
   if not os.path.exists(path):
     raise InputError(f'{path}: no lottery run found; run the train runner with this '
                      '--output_dir and --trial first')
+  from foundations import save_restore  # pylint: disable=g-import-not-at-top
+  from lottery import levels  # pylint: disable=g-import-not-at-top
   try:
-    with open(path) as f:
-      return hparams.from_flat(json.load(f)).validate()
-  except (ValueError, TypeError) as e:
-    raise InputError(f'{path}: unreadable hyperparameters ({e})') from e
+    return levels.read_hparams(path)
+  except save_restore.JsonError as e:
+    raise InputError(str(e)) from None
 
 
 def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
@@ -244,10 +263,10 @@ def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
 
 def _errors():
   from datasets.base import DatasetError  # pylint: disable=g-import-not-at-top
-  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
+  from foundations.save_restore import JsonError, NpzError  # pylint: disable=g-import-not-at-top
   from lottery import levels, reference_format  # pylint: disable=g-import-not-at-top
-  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError,
-          levels.ResultsMismatchError, procedures.MissingSourceError,
+  return (cli.UsageError, hparams.HparamsError, InputError, NpzError, JsonError, DatasetError,
+          levels.ResultsMismatchError, levels.DivergedError, procedures.MissingSourceError,
           reference_format.FormatError)
 
 
@@ -270,23 +289,35 @@ def execute(inv: Invocation) -> int:
     configure_tensorflow(inv.threads, inv.verbosity)
     return load_data(desc, network, inv.data_dir)
 
+  clock = []
+
+  def on_start(level_list, finished):
+    clock.append(progress.LevelClock(level_list, finished))
+
   def on_level(level, summary, resumed):
     del level
-    print(progress.level_line(summary) + ('  (finished earlier, kept)' if resumed else ''),
-          flush=True)
+    print(clock[0].line(summary, resumed), flush=True)
 
   summaries = levels.run(procedure, desc, data, network, inv.output_dir, inv.levels,
-                         inv.source_experiment, inv.progress, on_level, source_dir)
+                         inv.source_experiment, inv.progress, on_level, source_dir, on_start)
   if not summaries:
     raise InputError(f'{paths.trial(source_dir, desc.trial)}: the '
                      f'{inv.source_experiment!r} run has no finished level')
-  print('\n' + progress.table(summaries), end='')
-  print(f'Table saved to {paths.results_table(inv.output_dir, desc.trial, name)}')
+  table_path = paths.results_table(inv.output_dir, desc.trial, name)
+  with open(table_path) as f:  # every finished level, also those not asked for this time
+    print('\n' + f.read(), end='')
+  print(f'Table saved to {table_path}')
   return 0
 
 
 def _main(parse) -> int:
-  errors = (cli.UsageError, hparams.HparamsError, InputError)
+  from lottery import interrupt  # pylint: disable=g-import-not-at-top
+  return interrupt.run(lambda: _parse_and_execute(parse))
+
+
+def _parse_and_execute(parse) -> int:
+  from lottery import output_lock  # pylint: disable=g-import-not-at-top
+  errors = (cli.UsageError, hparams.HparamsError, InputError, output_lock.InUseError)
   try:
     inv = parse()
   except errors as e:  # reported before TensorFlow loads, which takes seconds
@@ -296,8 +327,10 @@ def _main(parse) -> int:
     print(inv.help)
     return 0
   try:
-    return execute(inv)
-  except _errors() as e:
+    name = procedures.get(inv.procedure).experiment_name(inv.desc)
+    with output_lock.held(inv.output_dir, [(inv.desc.trial, name)]):  # validated: the first write
+      return execute(inv)
+  except _errors() + (output_lock.InUseError,) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:  # disk full, permissions changed mid-run, ...

@@ -73,16 +73,18 @@ def main(argv) -> int:
   if command is None:
     print(cli.help_text(fv, __doc__))
     return 0
-  from foundations.save_restore import NpzError  # pylint: disable=g-import-not-at-top
+  from foundations.save_restore import JsonError, NpzError  # pylint: disable=g-import-not-at-top
   from lottery import levels  # pylint: disable=g-import-not-at-top
+  from lottery import output_lock  # pylint: disable=g-import-not-at-top
   from lottery.interop import reference_run  # pylint: disable=g-import-not-at-top
   from lottery import progress  # pylint: disable=g-import-not-at-top
   v = {name: fv[name].value for name in fv}
   try:
     if command == 'import':
-      summaries = reference_run.import_run(v['reference_dir'], v['output_dir'], v['trial'],
-                                         v['experiment_name'], v['reference_experiment'],
-                                         v['dataset'])
+      with output_lock.held(v['output_dir'], [(v['trial'], v['experiment_name'])]):
+        summaries = reference_run.import_run(v['reference_dir'], v['output_dir'], v['trial'],
+                                             v['experiment_name'], v['reference_experiment'],
+                                             v['dataset'])
       for summary in summaries:
         print(progress.level_line(summary))
       fallback = [s for s in summaries if 'early_stop_fallback' in s]
@@ -97,8 +99,8 @@ def main(argv) -> int:
                                         v['reference_dir'], name)
       print(f'Exported level(s) {", ".join(map(str, exported))} to '
             f'{v["reference_dir"]}/<level>/{name}/')
-  except (reference_format.FormatError, NpzError, levels.ResultsMismatchError,
-          hparams.HparamsError) as e:
+  except (reference_format.FormatError, NpzError, JsonError, levels.ResultsMismatchError,
+          hparams.HparamsError, output_lock.InUseError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:

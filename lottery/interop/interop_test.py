@@ -164,6 +164,29 @@ class ReferenceLayoutTest(tf.test.TestCase):
                       'classes; cifar10 has 32x32x3 inputs'])
     self.assertEqual(os.listdir(other), [])
 
+  def test_a_bad_log_refuses_the_import_with_nothing_written(self):
+    reference, out = self.create_tempdir().full_path, self.create_tempdir().full_path
+    write_reference_run(reference, iterations=300)
+    level1_log = os.path.join(reference, '1', 'same_init', 'test.log')
+    with open(level1_log, 'rb') as f:
+      good = f.read()
+    # A bad line in level 1, read after level 0 would have been written; then a binary log.
+    for bad, message in ((good + b'iteration,400,loss,oops,accuracy,0.9\n',
+                          f'{level1_log}:4: could not convert string to float: \'oops\''),
+                         (b'iteration,100\n\x00\xff\x93binary',
+                          f'{level1_log}:2: binary data, not a text log; expected lines '
+                          'iteration,<i>,<tag>,<loss>,<tag>,<accuracy>')):
+      with open(level1_log, 'wb') as f:
+        f.write(bad)
+      result = subprocess_run.run('lottery', 'interop', 'import', f'--reference_dir={reference}',
+                                  f'--output_dir={out}')
+      self.assertEqual(result.returncode, 1)
+      self.assertEqual(result.stderr.splitlines(), [f'error: {message}'])
+      self.assertEqual(os.listdir(out), [])
+    with open(level1_log, 'wb') as f:
+      f.write(good)
+    self.assertLen(reference_run.import_run(reference, out, 1, 'lottery'), 2)  # the retry
+
 
 if __name__ == '__main__':
   tf.test.main()

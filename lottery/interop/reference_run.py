@@ -12,8 +12,8 @@ inferred, biases and wall time are unknown, and since the reference has no valid
 split the early stop is the minimum test loss, flagged as `early_stop_fallback`.
 """
 
-import json
 import os
+import shutil
 from typing import List, Optional
 
 import numpy as np
@@ -30,12 +30,19 @@ from lottery import reference_format as ref
 NAN = float('nan')
 
 
+def _nan(value):
+  """A metric, nan where it was not evaluated (None)."""
+  return NAN if value is None else value
+
+
 def _read_json(path: str) -> dict:
   """The JSON object in `path`; {} when there is no such file."""
   if not os.path.exists(path):
     return {}
-  with open(path) as f:
-    return json.load(f)
+  try:
+    return save_restore.load_json(path, 'fix or delete it and import again')
+  except save_restore.JsonError as e:
+    raise ref.FormatError(str(e)) from None
 
 
 def _hparams_path(reference_dir: str, name: str) -> str:
@@ -78,13 +85,13 @@ def export_run(output_dir: str, trial: int, experiment: str, reference_dir: str,
       rows = Metrics.from_csv(f.read()).rows
     ref.write_log(os.path.join(out, 'train.log'),
                   [(int(r['iteration']), r['train_loss'], r['train_accuracy']) for r in rows
-                   if not np.isnan(r['train_loss'])], 'train')
-    ref.write_log(os.path.join(out, 'test.log'),
-                  [(int(r['iteration']), r['test_loss'], r['test_accuracy']) for r in rows],
-                  'test')
+                   if r['train_loss'] is not None], 'train')
+    ref.write_log(os.path.join(out, 'test.log'),  # nan where the test set was not evaluated
+                  [(int(r['iteration']), _nan(r['test_loss']), _nan(r['test_accuracy']))
+                   for r in rows], 'test')
     ref.write_log(os.path.join(out, 'validate.log'),
                   [(int(r['iteration']), r['val_loss'], r['val_accuracy']) for r in rows
-                   if not np.isnan(r['val_loss'])], 'validate')
+                   if r['val_loss'] is not None], 'validate')
     save_restore.save_json(os.path.join(out, 'summary.json'), store.load_summary(level))
   save_restore.save_json(_hparams_path(reference_dir, reference_experiment), flat)
   return levels
@@ -107,11 +114,12 @@ def metrics_from_logs(run_dir: str) -> Metrics:
     since = train_its[(train_its > previous) & (train_its <= it)]
     pairs = [logs['train'][int(i)] for i in since]
     row = dict(iteration=it,
-               train_loss=sum(p[0] for p in pairs) / len(pairs) if pairs else NAN,
-               train_accuracy=sum(p[1] for p in pairs) / len(pairs) if pairs else NAN)
+               train_loss=sum(p[0] for p in pairs) / len(pairs) if pairs else None,
+               train_accuracy=sum(p[1] for p in pairs) / len(pairs) if pairs else None)
     for split, key in (('validate', 'val'), ('test', 'test')):
-      row[f'{key}_loss'], row[f'{key}_accuracy'] = logs[split].get(it, (NAN, NAN))
-    rows.append(row)
+      row[f'{key}_loss'], row[f'{key}_accuracy'] = logs[split].get(it, (None, None))
+    # export_run logs nan where our trainer evaluated nothing: not evaluated again.
+    rows.append({k: None if isinstance(v, float) and np.isnan(v) else v for k, v in row.items()})
     previous = it
   # Through the CSV form: the values our own files would hold (6 significant digits).
   return Metrics.from_csv(Metrics(rows).to_csv())
@@ -160,34 +168,51 @@ def import_run(reference_dir: str, output_dir: str, trial: int, experiment: str,
   desc = infer_desc(reference_dir, name, shapes, levels,
                     metrics_from_logs(os.path.join(reference_dir, '0', name)), dataset)
   desc = desc.replace(trial=trial, experiment_name=experiment)
+  # Everything is read and checked first: a bad file refuses the import with nothing written.
+  prepared = [_prepare_level(os.path.join(reference_dir, str(level), name), level, runs[level],
+                             theta0, shapes) for level in levels]
   from lottery import levels as levels_lib  # pylint: disable=g-import-not-at-top
+  hparams_path = paths.hparams(output_dir, trial, experiment)
+  recorded_here = not os.path.exists(hparams_path)
   levels_lib.check_or_record_hparams(desc, output_dir)  # refuses a different run's directory
-  summaries = []
-  for level in levels:
-    run_dir = os.path.join(reference_dir, str(level), name)
-    initial, masks, final, biases = runs[level]
-    masks = {k: np.asarray(masks[k] if masks else np.ones(shapes[k]), np.float32) for k in shapes}
-    if any(not np.isin(m, (0, 1)).all() for m in masks.values()):
-      raise ref.FormatError(f'{run_dir}/masks: values other than 0 and 1')
-    initial = {k: np.asarray(v, np.float32) for k, v in initial.items()}
-    # Their initial/ is theta_0 x mask from level 1 on: where it is, keep the whole theta_0.
-    if all(np.array_equal(initial[k], theta0[k] * masks[k]) for k in shapes):
-      initial = theta0
-    metrics = metrics_from_logs(run_dir)
-    wall = _read_json(os.path.join(run_dir, 'summary.json')).get('wall_seconds')
-    summary = dict(metrics.summary(), level=level,
-                   percent_remaining=pruning.percent_remaining(masks),
-                   remaining=pruning.remaining_counts(masks), wall_seconds=wall,
-                   imported_from=os.path.abspath(run_dir))
-    if np.all(np.isnan(metrics.column('val_loss'))):
-      summary['early_stop_fallback'] = 'no validation split: early stop at minimum test loss'
-    out = paths.run(output_dir, trial, level, experiment)
-    save_restore.save_npz(paths.initial(out), initial)
-    save_restore.save_npz(paths.masks(out), masks)
-    save_restore.save_npz(paths.final(out), {k: np.asarray(final[k], np.float32) for k in shapes})
-    if biases is not None:
-      save_restore.save_npz(paths.final_biases(out), biases)
-    save_restore.save_text(paths.metrics(out), metrics.to_csv())
-    save_restore.save_json(paths.summary(out), summary)  # last: marks the level finished
-    summaries.append(summary)
-  return summaries
+  written = []
+  try:
+    for level, (initial, masks, final, biases, metrics, summary) in zip(levels, prepared):
+      out = paths.run(output_dir, trial, level, experiment)
+      written.append(out)
+      save_restore.save_npz(paths.initial(out), initial)
+      save_restore.save_npz(paths.masks(out), masks)
+      save_restore.save_npz(paths.final(out), final)
+      if biases is not None:
+        save_restore.save_npz(paths.final_biases(out), biases)
+      save_restore.save_text(paths.metrics(out), metrics.to_csv())
+      save_restore.save_json(paths.summary(out), summary)  # last: marks the level finished
+  except BaseException:  # disk full, Ctrl-C: leave the folder as it was, so a retry is accepted
+    for out in written:
+      shutil.rmtree(out, ignore_errors=True)
+    if recorded_here and os.path.exists(hparams_path):
+      os.remove(hparams_path)
+    raise
+  return [p[-1] for p in prepared]
+
+
+def _prepare_level(run_dir: str, level: int, files, theta0, shapes):
+  """(initial, masks, final, biases, metrics, summary) of one reference level, checked."""
+  initial, masks, final, biases = files
+  masks = {k: np.asarray(masks[k] if masks else np.ones(shapes[k]), np.float32) for k in shapes}
+  if any(not np.isin(m, (0, 1)).all() for m in masks.values()):
+    raise ref.FormatError(f'{run_dir}/masks: values other than 0 and 1')
+  initial = {k: np.asarray(v, np.float32) for k, v in initial.items()}
+  # Their initial/ is theta_0 x mask from level 1 on: where it is, keep the whole theta_0.
+  if all(np.array_equal(initial[k], theta0[k] * masks[k]) for k in shapes):
+    initial = theta0
+  metrics = metrics_from_logs(run_dir)
+  wall = _read_json(os.path.join(run_dir, 'summary.json')).get('wall_seconds')
+  summary = dict(metrics.summary(), level=level,
+                 percent_remaining=pruning.percent_remaining(masks),
+                 remaining=pruning.remaining_counts(masks), wall_seconds=wall,
+                 imported_from=os.path.abspath(run_dir))
+  if np.all(np.isnan(metrics.column('val_loss'))):
+    summary['early_stop_fallback'] = 'no validation split: early stop at minimum test loss'
+  final = {k: np.asarray(final[k], np.float32) for k in shapes}
+  return initial, masks, final, biases, metrics, summary

@@ -16,6 +16,7 @@ import sys
 from absl import flags
 
 from foundations import cli
+from foundations import paths
 from foundations import save_restore
 from lottery.report import aggregate
 from lottery.report import figures
@@ -28,8 +29,9 @@ def make_flags() -> flags.FlagValues:
   fv = flags.FlagValues()
   flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
   flags.DEFINE_string('output_dir', 'runs', 'Root directory of the experiments.', flag_values=fv)
-  flags.DEFINE_enum('network', 'lenet300_100', list(networks.names()),
-                    'Which network\'s paper claims to check.', flag_values=fv)
+  flags.DEFINE_enum('network', None, list(networks.names()),
+                    'Which network\'s paper claims to check (default: the one the runs '
+                    'record in trial<T>/<experiment>.hparams.json).', flag_values=fv)
   flags.DEFINE_string('report_dir', None, 'Where to write (default <output_dir>/report).',
                       flag_values=fv)
   return fv
@@ -39,6 +41,32 @@ def _hook(dotted: str):
   """The function a registry entry names as 'module:function' (see lottery.report.sections)."""
   module, _, name = dotted.partition(':')
   return getattr(importlib.import_module(module), name)
+
+
+DEFAULT_NETWORK = 'lenet300_100'  # for runs that record no hyperparameters
+
+
+def recorded_network(output_dir: str, network=None) -> str:
+  """The network the runs under output_dir record (`network`: the one asked for, which must be
+  it); ValueError (one line) names a damaged hparams file or the network to give."""
+  from foundations import experiment as experiment_lib  # pylint: disable=g-import-not-at-top
+  from lottery import levels  # pylint: disable=g-import-not-at-top
+  found = {}
+  for trial in experiment_lib.trials(output_dir):
+    trial_dir = paths.trial(output_dir, trial)
+    for name in sorted(os.listdir(trial_dir)):
+      if name.endswith('.hparams.json'):
+        path = os.path.join(trial_dir, name)
+        found.setdefault(levels.read_hparams(path).model.network, path)
+  if len(found) > 1:
+    raise ValueError(f'{output_dir}: holds runs of several networks '
+                     f'({", ".join(f"{n} in {p}" for n, p in found.items())}); analyze each '
+                     'network\'s runs in their own --output_dir')
+  if network and found and network not in found:
+    (name, path), = found.items()
+    raise ValueError(f'--network={network}: {path} records network {name}; give '
+                     f'--network={name} or leave it out')
+  return next(iter(found), None) or network or DEFAULT_NETWORK
 
 
 def analyze(output_dir: str, network: str, report_dir: str) -> list:
@@ -77,7 +105,8 @@ def main(argv) -> int:
       print(cli.help_text(fv, __doc__))
       return 0
     report_dir = fv['report_dir'].value or os.path.join(fv['output_dir'].value, 'report')
-    written = analyze(fv['output_dir'].value, fv['network'].value, report_dir)
+    network = recorded_network(fv['output_dir'].value, fv['network'].value)
+    written = analyze(fv['output_dir'].value, network, report_dir)
   except ValueError as e:  # cli.UsageError is a ValueError
     print(f'error: {e}', file=sys.stderr)
     return 1

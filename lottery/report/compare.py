@@ -14,7 +14,6 @@ every level both have finished it prints, and writes as Markdown to --output_dir
 """
 
 import dataclasses
-import json
 import os
 import sys
 from typing import Dict, List
@@ -73,10 +72,9 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
   return 1.0 if union == 0 else int(np.count_nonzero(a & b)) / union
 
 
-def _side(run_dir: str, masks) -> Side:
-  with open(paths.summary(run_dir)) as f:
-    summary = json.load(f)
-  with open(paths.metrics(run_dir)) as f:
+def _side(store: experiment_lib.LevelStore, level: int, masks) -> Side:
+  summary = store.load_summary(level)  # JsonError names a damaged file
+  with open(paths.metrics(store.run_dir(level))) as f:
     metrics = Metrics.from_csv(f.read())
   trained = metrics.column('test_accuracy')[metrics.column('iteration') > 0]
   return Side(pm=pruning.percent_remaining(masks),
@@ -96,15 +94,15 @@ def compare(trial_a: str, trial_b: str, experiment: str = 'lottery') -> List[Lev
   stores = [experiment_lib.LevelStore(t, None, experiment) for t in (trial_a, trial_b)]
   out = []
   for level in common:
-    dirs = [store.run_dir(level) for store in stores]
-    masks = [save_restore.load_npz(paths.masks(d)) for d in dirs]
-    initial = [save_restore.load_npz(paths.initial(d)) for d in dirs]
+    masks = [store.load_arrays(level, 'masks') for store in stores]
+    initial = [store.load_arrays(level, 'initial') for store in stores]
     if set(masks[0]) != set(masks[1]):
       raise ValueError(f'level {level}: the runs have different layers ({sorted(masks[0])} '
                        f'vs {sorted(masks[1])})')
     if any(masks[0][k].shape != masks[1][k].shape for k in masks[0]):
       raise ValueError(f'level {level}: the runs\' layers have different shapes')
-    out.append(Level(level=level, a=_side(dirs[0], masks[0]), b=_side(dirs[1], masks[1]),
+    out.append(Level(level=level, a=_side(stores[0], level, masks[0]),
+                     b=_side(stores[1], level, masks[1]),
                      jaccard={k: jaccard(masks[0][k], masks[1][k]) for k in masks[0]},
                      same_theta0=all(np.array_equal(initial[0][k], initial[1][k])
                                      for k in initial[0])))

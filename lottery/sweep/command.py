@@ -161,6 +161,11 @@ def parse(argv: Sequence[str]) -> SweepArgs:
 
 
 def main(argv: Sequence[str]) -> int:
+  from lottery import interrupt  # pylint: disable=g-import-not-at-top
+  return interrupt.run(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str]) -> int:
   try:
     args = parse(argv)
   except (cli.UsageError, hparams.HparamsError, train_command.InputError, ValueError) as e:
@@ -173,10 +178,12 @@ def main(argv: Sequence[str]) -> int:
   if args.dry_run:
     return 0
   from lottery import levels  # pylint: disable=g-import-not-at-top  (Ray: only here)
+  from lottery import output_lock  # pylint: disable=g-import-not-at-top
   from lottery.sweep import driver  # pylint: disable=g-import-not-at-top  (Ray: only here)
   try:
-    return driver.run(args)
-  except levels.ResultsMismatchError as e:
+    with output_lock.held(args.output_dir, [(t.trial, t.experiment) for t in args.tasks]):
+      return driver.run(args)
+  except (levels.ResultsMismatchError, output_lock.InUseError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1
   except OSError as e:  # disk full while writing a result, ...

@@ -18,6 +18,7 @@ from typing import Dict, List, Set, Tuple
 from foundations import experiment
 from foundations import paths
 from foundations import save_restore
+from lottery import interrupt
 from lottery import levels
 from lottery.sweep import plan
 from lottery.sweep import reaper
@@ -207,6 +208,7 @@ def run(args) -> int:
   if not todo:
     return _finish(args, [], status)
   ray, watchdog = _init_ray(args)
+  interrupt.install()  # ray.init replaced the SIGTERM handler with its own sys.exit
   remote = ray.remote(num_cpus=1, num_gpus=args.gpus_per_task, max_retries=3)(
       worker.run_task)
   # Submit no more than can run at once, so "running" is true and inputs travel late.
@@ -242,10 +244,7 @@ def run(args) -> int:
         _collect(ray, ref, task, args, status, failed)
       if args.progress and (ready or status.tty):
         status.show(len(running))
-  except KeyboardInterrupt:
-    print('\n[sweep] interrupted: finished tasks are kept; rerun the same command to continue')
-    return 130
-  finally:
+  finally:  # Ctrl-C / SIGTERM: reported by the command (lottery.interrupt) once Ray is down
     _shutdown_ray(ray, watchdog)
   return _finish(args, failed, status)
 

@@ -41,7 +41,7 @@ class ControlRunnersTest(absltest.TestCase):
     for name, proc in controls.items():
       stdout, stderr = proc.communicate(timeout=600)
       self.assertEqual(proc.returncode, 0, stderr)
-      self.assertRegex(stdout, r'level  2  Pm  64\.06%')
+      self.assertRegex(stdout, r'level  2 of 2  Pm  64\.06%')
       masks = save_restore.load_npz(paths.masks(paths.run(out, 1, 2, name)))
       self.assertEqual(pruning.remaining_counts(masks),
                        {'layer0': 150528, 'layer1': 19200, 'layer2': 810}, name)

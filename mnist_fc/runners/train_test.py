@@ -50,6 +50,9 @@ class RunnerFlagsTest(absltest.TestCase):
         '--output_prune_percent=120': '--output_prune_percent=120.0: must be in [0, 100)',
         '--training_iterations=0': '--training_iterations=0: must be positive',
         '--preset=bogus': '--preset=bogus: expected one of paper, reference',
+        '--seed=-1': '--seed=-1: must be >= 0',
+        '--validation_size=60000': '--validation_size=60000: the mnist training split has '
+                                   '60,000 examples; hold out fewer',
     }
     subprocess_run.check_bad_flags(self, MODULE, cases, out)
 
