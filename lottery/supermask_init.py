@@ -29,6 +29,7 @@ from foundations import experiment
 from foundations import hparams
 from foundations import paths
 from foundations import pruning
+from foundations import quiet
 from foundations import save_restore
 from lottery import environment
 from lottery import networks
@@ -205,6 +206,8 @@ def run(fv) -> int:
   print(f'Supermasks at initialisation: {len(criteria)} criteria x {len(levels)} levels x '
         f'{len(trials)} trials x 2 weight kinds, trials {",".join(map(str, trials))} of '
         f'{os.path.abspath(output_dir)}', flush=True)
+  # TensorFlow only loads the data here (the evaluation is numpy): start it without its C++ lines.
+  quiet.tensorflow_started(show=fv['verbosity'].value >= 1)
   data = environment.load_data(desc, network, fv['data_dir'].value)
   rows = evaluate(output_dir, source, trials, criteria, levels, data.x_test, data.y_test,
                   fv['progress'].value)

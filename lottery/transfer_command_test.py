@@ -114,7 +114,7 @@ class MnistToFashionMnistTest(absltest.TestCase):
 
   def test_end_to_end(self):
     self.assertEqual(self.done.returncode, 0, self.done.stderr)
-    self.assertRegex(self.done.stdout, r'level  2  Pm  64\.06%')
+    self.assertRegex(self.done.stdout, r'level  2 of 2  Pm  64\.06%')
     self.assertEqual(tree(self.source), self.before)  # the source is only read
     self.assertEqual(sorted(os.listdir(paths.trial(self.out, 1))),
                      ['2', 'transfer_source_init.hparams.json', 'transfer_source_init.results.md'])
