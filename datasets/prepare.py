@@ -40,14 +40,9 @@ def prepare(names, data_dir):
 
 def main(argv) -> int:
   fv = make_flags()
-  try:
-    cli.parse(fv, argv)
-  except cli.UsageError as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  if fv['help'].value:
-    print(cli.help_text(fv, __doc__))
-    return 0
+  code = cli.parse_command(fv, argv, __doc__)
+  if code is not None:  # --help shown (0), or a bad command line (1)
+    return code
   dataset = fv['dataset'].value
   names = sorted(registry.names()) if dataset == 'all' else [dataset]
   try:

@@ -5,8 +5,9 @@ and type and a default of None, meaning "the preset's value". Parsing is a
 plain function of argv (no global FLAGS), so tests call it directly.
 """
 
+import sys
 import typing
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from absl import flags
 
@@ -99,3 +100,17 @@ def define_verbosity(fv: flags.FlagValues) -> None:
 
 def help_text(fv: flags.FlagValues, usage: str) -> str:
   return usage.strip() + '\n\nflags:\n' + fv.get_help(include_special_flags=False)
+
+
+def parse_command(fv: flags.FlagValues, argv: Sequence[str], usage: str) -> Optional[int]:
+  """Parses a command's argv into fv (which defines --help). Returns None to go on, or the exit
+  code once it is handled: 0 after printing the help, 1 after one `error:` line on stderr."""
+  try:
+    parse(fv, argv)
+  except UsageError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  if fv['help'].value:
+    print(help_text(fv, usage))
+    return 0
+  return None

@@ -197,14 +197,9 @@ def describe(info: dict) -> str:
 
 def main(argv) -> int:
   fv = make_flags()
-  try:
-    cli.parse(fv, argv)
-  except cli.UsageError as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  if fv['help'].value:
-    print(cli.help_text(fv, __doc__))
-    return 0
+  code = cli.parse_command(fv, argv, __doc__)
+  if code is not None:  # --help shown (0), or a bad command line (1)
+    return code
   logging.set_verbosity(logging.ERROR)  # SavedModel writing logs every shard at INFO
   a = {name: fv[name].value for name in fv}
   try:

@@ -124,14 +124,9 @@ def _sequential_command(out: str, iterations: int, trials) -> list:
 
 def main(argv) -> int:
   fv = make_flags()
-  try:
-    cli.parse(fv, argv)
-  except cli.UsageError as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  if fv['help'].value:
-    print(cli.help_text(fv, __doc__))
-    return 0
+  code = cli.parse_command(fv, argv, __doc__)
+  if code is not None:  # --help shown (0), or a bad command line (1)
+    return code
   iterations, workers = fv['iterations'].value, fv['workers'].value
   if fv['sequential_into'].value:  # the parent times this whole command
     sequential(fv['sequential_into'].value, iterations, [int(t) for t in fv['trials'].value])

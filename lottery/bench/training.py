@@ -137,14 +137,9 @@ def matmul_gflops(repeats: int, n: int = 2048) -> float:
 
 def main(argv) -> int:
   fv = make_flags()
-  try:
-    cli.parse(fv, argv)
-  except cli.UsageError as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  if fv['help'].value:
-    print(cli.help_text(fv, __doc__))
-    return 0
+  code = cli.parse_command(fv, argv, __doc__)
+  if code is not None:  # --help shown (0), or a bad command line (1)
+    return code
   repeats, full_level = fv['repeats'].value, fv['full_level'].value
   if fv['worker'].value:
     print(json.dumps(time_network(fv['worker'].value, int(fv['threads'].value[0]), repeats,
