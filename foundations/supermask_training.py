@@ -76,20 +76,7 @@ class SupermaskTraining:
                                       tf.float32))
       return loss, correct
 
-    @tf.function(jit_compile=jit_compile, reduce_retracing=True, autograph=False)
-    def run_steps(indices, x_all, y_all):
-      steps = tf.shape(indices)[0]
-
-      def body(i, loss_sum, correct, seen):
-        batch = indices[i]
-        y = tf.gather(y_all, batch)
-        loss, c = step(tf.gather(x_all, batch), y)
-        return i + 1, loss_sum + loss, correct + c, seen + tf.cast(tf.shape(y)[0], tf.float32)
-
-      zero = tf.constant(0.0)
-      _, loss_sum, correct, seen = tf.while_loop(lambda i, *_: i < steps, body,
-                                                 (tf.constant(0), zero, zero, zero))
-      return loss_sum / tf.cast(steps, tf.float32), correct / seen
+    run_steps = trainer.make_run_steps(step, jit_compile)
 
     evaluate_all = trainer.make_evaluate(self.model, eval_batch_size)
 

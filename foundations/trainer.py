@@ -94,6 +94,29 @@ class IndexStream:
     return block.reshape(steps, batch_size)
 
 
+def make_run_steps(step: Callable, jit_compile: bool) -> Callable:
+  """run_steps(indices [steps, batch], x_all, y_all) -> (mean loss, accuracy) of the chunk: one
+  `step(x, y) -> (loss, number correct)` per row of indices, on examples gathered from the
+  in-memory training set; the whole chunk is one compiled loop (no per-step dispatch)."""
+
+  @tf.function(jit_compile=jit_compile, reduce_retracing=True, autograph=False)
+  def run_steps(indices, x_all, y_all):
+    steps = tf.shape(indices)[0]
+
+    def body(i, loss_sum, correct, seen):
+      batch = indices[i]
+      y = tf.gather(y_all, batch)
+      loss, c = step(tf.gather(x_all, batch), y)
+      return i + 1, loss_sum + loss, correct + c, seen + tf.cast(tf.shape(y)[0], tf.float32)
+
+    zero = tf.constant(0.0)
+    _, loss_sum, correct, seen = tf.while_loop(lambda i, *_: i < steps, body,
+                                               (tf.constant(0), zero, zero, zero))
+    return loss_sum / tf.cast(steps, tf.float32), correct / seen
+
+  return run_steps
+
+
 class CompiledTraining:
   """A model with its optimizer, compiled train step, chunk loop and evaluation.
 
@@ -125,24 +148,7 @@ class CompiledTraining:
 
     # autograph=False here and below: nothing in these functions branches on a tensor, and
     # converting the Keras and optimizer code they call took a second of every process's start.
-    @tf.function(jit_compile=jit_compile, reduce_retracing=True, autograph=False)
-    def run_steps(indices, x_all, y_all):
-      """One optimizer step per row of indices [steps, batch], on examples gathered from the
-      in-memory training set: the whole chunk is one compiled loop (no per-step dispatch)."""
-      steps = tf.shape(indices)[0]
-
-      def body(i, loss_sum, correct, seen):
-        batch = indices[i]
-        y = tf.gather(y_all, batch)
-        loss, c = step(tf.gather(x_all, batch), y)
-        return i + 1, loss_sum + loss, correct + c, seen + tf.cast(tf.shape(y)[0], tf.float32)
-
-      zero = tf.constant(0.0)
-      _, loss_sum, correct, seen = tf.while_loop(lambda i, *_: i < steps, body,
-                                                 (tf.constant(0), zero, zero, zero))
-      return loss_sum / tf.cast(steps, tf.float32), correct / seen
-
-    self._run_steps = run_steps
+    self._run_steps = make_run_steps(step, jit_compile)
     self._quiet_load = jit_compile and xla_cache.active()
     self._shapes_run = set()  # (steps, training-set shape) already compiled or loaded here
     self.evaluate = make_evaluate(model, eval_batch_size)

@@ -160,6 +160,23 @@ def figure4(output_dir: str, directory: str) -> List[str]:
   return paths
 
 
+def pm_axis(ax, present: Sequence[float], ylabel: str, ticks=None) -> None:
+  """The paper's Pm axis: log scale, reversed (100 on the left), ticked at `ticks` within the
+  data's range (else at up to 8 of the `present` Pm values, rounded to 0.1), grid and legend."""
+  ax.set_xscale('log')
+  ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+  if ticks:
+    shown = [t for t in ticks if present and min(present) - 0.05 <= t <= max(present) + 0.05]
+  else:
+    shown = list(present)[::max(1, len(present) // 8)]
+  ax.set_xticks(shown, [f'{t:g}' for t in shown])
+  ax.invert_xaxis()
+  ax.set_xlabel('percent of weights remaining (Pm)')
+  ax.set_ylabel(ylabel)
+  ax.grid(True, which='both', alpha=0.3)
+  ax.legend(fontsize=8)
+
+
 def pm_figure(rows: List[aggregate.Row], path: str, title: str,
               experiments: Sequence[str] = None, ticks: Sequence[float] = None,
               panels=STOP_AND_ACCURACY) -> None:
@@ -183,20 +200,9 @@ def pm_figure(rows: List[aggregate.Row], path: str, title: str,
               label=label)
       ax.fill_between(pm, [s.min * scale for s in stats], [s.max * scale for s in stats],
                       color=color, alpha=0.2)
+  present = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
   for ax, (_, ylabel, _) in zip(axes, panels):
-    ax.set_xscale('log')
-    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    present = sorted({round(r.percent_remaining, 1) for r in rows}, reverse=True)
-    if ticks:
-      shown = [t for t in ticks if present and min(present) - 0.05 <= t <= max(present) + 0.05]
-    else:
-      shown = present[::max(1, len(present) // 8)]
-    ax.set_xticks(shown, [f'{t:g}' for t in shown])
-    ax.invert_xaxis()
-    ax.set_xlabel('percent of weights remaining (Pm)')
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which='both', alpha=0.3)
-    ax.legend(fontsize=8)
+    pm_axis(ax, present, ylabel, ticks)
   fig.suptitle(title)
   fig.tight_layout()
   fig.savefig(path, dpi=120)

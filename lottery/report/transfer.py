@@ -31,12 +31,12 @@ import matplotlib
 matplotlib.use('Agg')  # files only; never needs a screen
 
 import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top,wrong-import-position
-import matplotlib.ticker  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
 from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
 from foundations import save_restore  # pylint: disable=g-import-not-at-top,wrong-import-position
 from lottery.report import aggregate  # pylint: disable=g-import-not-at-top,wrong-import-position
+from lottery.report import figures  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 OWN, DENSE = 'own ticket', 'dense'
 RUNS = (DENSE, OWN) + hparams.TRANSFER_INITS  # the order of a level's rows
@@ -156,16 +156,8 @@ def figure(rows: List[Row], own_curve: List[Row], path: str, title: str) -> None
     if dense:
       ax.axhline(getattr(dense[0], attr).mean * 100, color='black', linestyle=':',
                  label='dense (target, level 0)')
-    ax.set_xscale('log')
-    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    present = sorted({round(r.percent_remaining, 1) for r in rows + own_curve}, reverse=True)
-    shown = present[::max(1, len(present) // 8)]
-    ax.set_xticks(shown, [f'{t:g}' for t in shown])
-    ax.invert_xaxis()
-    ax.set_xlabel('percent of weights remaining (Pm)')
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which='both', alpha=0.3)
-    ax.legend(fontsize=8)
+    figures.pm_axis(ax, sorted({round(r.percent_remaining, 1) for r in rows + own_curve},
+                               reverse=True), ylabel)
   fig.suptitle(title)
   fig.tight_layout()
   fig.savefig(path, dpi=120, metadata={'Software': None})  # no version stamp: same bytes
