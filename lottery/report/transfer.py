@@ -26,17 +26,15 @@ import sys
 from typing import List, Optional, Sequence
 
 from absl import flags
-import matplotlib
 
-matplotlib.use('Agg')  # files only; never needs a screen
-
-import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top,wrong-import-position
-
-from foundations import cli  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import hparams  # pylint: disable=g-import-not-at-top,wrong-import-position
-from foundations import save_restore  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery.report import aggregate  # pylint: disable=g-import-not-at-top,wrong-import-position
-from lottery.report import figures  # pylint: disable=g-import-not-at-top,wrong-import-position
+from foundations import cli
+from foundations import hparams
+from foundations import save_restore
+from lottery.report import aggregate
+# First of matplotlib's importers: figures sets the Agg backend and keeps back matplotlib's
+# lines about a read-only home directory (a test sandbox).
+from lottery.report import figures
+import matplotlib.pyplot as plt  # pylint: disable=g-bad-import-order
 
 OWN, DENSE = 'own ticket', 'dense'
 RUNS = (DENSE, OWN) + hparams.TRANSFER_INITS  # the order of a level's rows
