@@ -18,26 +18,38 @@ class Terminated(KeyboardInterrupt):
   `finally` and atomic write's clean-up runs)."""
 
 
-def _raise_terminated(signum, frame):
-  del signum, frame
-  raise Terminated()
+_received = []  # the signals that arrived during run()
+
+
+def _raise_interrupt(signum, frame):
+  del frame
+  _received.append(signum)
+  raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def install() -> None:
   """(Re)installs the SIGTERM handler; for code that replaced it (ray.init sets its own)."""
-  signal.signal(signal.SIGTERM, _raise_terminated)
+  signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 def run(body: Callable[[], int]) -> int:
   """body()'s exit code; on SIGINT or SIGTERM, LINE on stderr and 130 or 143."""
   previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+  del _received[:]
   install()
+  signal.signal(signal.SIGINT, _raise_interrupt)
   try:
     return body()
-  except KeyboardInterrupt as e:
+  except BaseException as e:  # pylint: disable=broad-except
+    # A signal that lands while TensorFlow runs an op comes out of its C++ as another exception
+    # (pybind11 turns the KeyboardInterrupt into a RuntimeError): what counts is that one came.
+    if not isinstance(e, KeyboardInterrupt) and not _received:
+      raise
     for s in previous:  # a second signal while the first is reported stays silent
       signal.signal(s, signal.SIG_IGN)
     print(LINE, file=sys.stderr, flush=True)
+    if _received:
+      return 128 + _received[0]
     return EXIT_SIGTERM if isinstance(e, Terminated) else EXIT_SIGINT
   finally:
     for s, handler in previous.items():
