@@ -180,9 +180,18 @@ def _main(argv: Sequence[str]) -> int:
   from lottery import levels  # pylint: disable=g-import-not-at-top  (Ray: only here)
   from lottery import output_lock  # pylint: disable=g-import-not-at-top
   from lottery.sweep import driver  # pylint: disable=g-import-not-at-top  (Ray: only here)
+  from lottery.sweep import provenance  # pylint: disable=g-import-not-at-top
   try:
     with output_lock.held(args.output_dir, [(t.trial, t.experiment) for t in args.tasks]):
-      return driver.run(args)
+      # Which code and CPU made these level-runs, for the reports (sweep_log.csv).
+      provenance.append(args.output_dir, 'started', args.workers, len(args.tasks), argv[1:])
+      event = 'interrupted'
+      try:
+        code = driver.run(args)
+        event = 'finished' if code == 0 else 'failed'
+        return code
+      finally:
+        provenance.append(args.output_dir, event, args.workers, len(args.tasks), argv[1:])
   except (levels.ResultsMismatchError, output_lock.InUseError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

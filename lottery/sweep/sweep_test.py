@@ -22,6 +22,7 @@ from unittest import mock
 from absl.testing import absltest
 
 from foundations import paths
+from lottery.sweep import provenance
 from lottery.sweep import reaper
 from lottery.testing import subprocess_run
 
@@ -113,6 +114,12 @@ class SweepTest(absltest.TestCase):
     self.assertIn('14 finished earlier, 0 to run', again.stdout)
     self.assertEqual(os.stat(paths.final(paths.run(self.local, 2, 2, 'lottery'))).st_mtime_ns,
                      mtime)
+    # Each invocation left a started and a finished line naming this checkout's code version.
+    log = provenance.read(self.local)
+    self.assertEqual([line['event'] for line in log], ['started', 'finished'] * 2)
+    self.assertEqual({line['code_version'] for line in log}, {provenance.code_version()})
+    self.assertEqual({line['tasks'] for line in log}, {'14'})
+    self.assertIn('--workers=2', log[0]['command'])
 
   def test_kill_9_of_the_driver_then_rerun_gives_the_same_files(self):
     out = os.path.join(self.create_tempdir().full_path, 'killed')
