@@ -1,12 +1,15 @@
 """The sparse-transfer evidence (tools/transfer_evidence.sh's output) as tables, figures and a CSV.
 
-  python -m lottery.report.transfer --evidence_root=$HOME/lth_evidence --results_dir=results/transfer
+  python -m lottery report_transfer --evidence_root=$HOME/lth_evidence \\
+      --results_dir=results/transfer --report=TRANSFER.md
 
 For datasets A and B (--datasets=A,B) it reads the lottery runs <root>/<prefix>_A and
 <root>/<prefix>_B and the transfer runs <root>/transfer_A_to_B and <root>/transfer_B_to_A
-(one experiment per start, transfer_<start>), over --trials, and writes into --results_dir:
+(one experiment per start, transfer_<start>), over --trials, and writes --report (TRANSFER.md:
+the claim, tables, comparisons and provenance, lottery/report/transfer_doc.py) and into
+--results_dir:
 
-  transfer.md               per direction: at each transferred level (Pm), every start against the
+  (in the report)           per direction: at each transferred level (Pm), every start against the
                             target's own lottery ticket at that level and its dense net (level 0):
                             test accuracy at early stop (and its difference from those two) and
                             at the end of training, early-stop iteration, mean [min, max] over
@@ -15,7 +18,8 @@ For datasets A and B (--datasets=A,B) it reads the lottery runs <root>/<prefix>_
                             test accuracy vs Pm (log axis, decreasing), at early stop and at the end
   transfer.csv              every row of the tables
 
-Every number comes from the runs' summary.json files; the output depends on nothing else (no
+Every number comes from the runs' summary.json files (and the report's provenance from their
+sweep_tasks.csv and sweep_log.csv); the output depends on nothing else (no
 dates, no paths, sorted rows, fixed formats, PNGs without a version stamp), so rerunning the
 command on the same runs rewrites the same bytes.
 """
@@ -163,37 +167,32 @@ def figure(rows: List[Row], own_curve: List[Row], path: str, title: str) -> None
 
 
 def assemble(root: str, results_dir: str, datasets: Sequence[str] = ('mnist', 'fashion_mnist'),
-             prefix: str = 'lenet', trials: Sequence[int] = (1, 2, 3)) -> List[str]:
-  """Writes the results folder; returns the files written. ValueError if no transfer run."""
+             prefix: str = 'lenet', trials: Sequence[int] = (1, 2, 3),
+             report: str = 'TRANSFER.md') -> List[str]:
+  """Writes the results folder and the report; returns the files written. ValueError if no
+  transfer run."""
+  from lottery.report import transfer_doc  # pylint: disable=g-import-not-at-top  (imports this)
   a, b = datasets
   os.makedirs(results_dir, exist_ok=True)
-  text = [f'Trials read: {", ".join(map(str, trials))} ("trials": how many were found); mean '
-          '[min, max] over them. "own ticket": '
-          'the target dataset\'s own lottery ticket at the same level; "dense": its unpruned '
-          'net (level 0); "vs own ticket", "vs dense": differences of the means at early stop from '
-          'those, in points.\n']
-  csv, written = [','.join(CSV_COLUMNS)], []
+  csv, written, tables = [','.join(CSV_COLUMNS)], [], {}
   for source, target in ((a, b), (b, a)):
     rows = direction_rows(root, prefix, source, target, trials)
     name = direction_name(source, target)
-    text.append(f'## {source} -> {target}\n\nTickets of `{prefix}_{source}` trained on {target} '
-                f'(`{name}`), against `{prefix}_{target}`.\n')
     if not any(r.run in hparams.TRANSFER_INITS for r in rows):
-      text.append('No finished transfer runs.\n')
       continue
-    text.append(markdown_table(rows))
+    tables[name] = markdown_table(rows)
     own_curve = _rows(os.path.join(root, f'{prefix}_{target}'), 'lottery', OWN, trials)
     written.append(os.path.join(results_dir, f'{name}.png'))
     figure(rows, own_curve, written[-1], f'{source} tickets trained on {target}')
-    text.append(f'![{source} -> {target}]({name}.png)\n')
     csv += csv_lines(source, target, rows)
   if not written:
     raise ValueError(f'{root}: no finished transfer runs ({direction_name(a, b)}, '
                      f'{direction_name(b, a)})')
-  save_restore.save_text(os.path.join(results_dir, 'transfer.md'), '\n'.join(text))
+  figures_dir = os.path.relpath(results_dir, os.path.dirname(os.path.abspath(report)))
+  save_restore.save_text(report, transfer_doc.document(root, figures_dir, tables, datasets,
+                                                       prefix, trials))
   save_restore.save_text(os.path.join(results_dir, 'transfer.csv'), '\n'.join(csv) + '\n')
-  return [os.path.join(results_dir, 'transfer.md'), os.path.join(results_dir, 'transfer.csv')
-          ] + written
+  return [report, os.path.join(results_dir, 'transfer.csv')] + written
 
 
 def main(argv) -> int:
@@ -201,7 +200,9 @@ def main(argv) -> int:
   flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
   flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
                       'Output root of tools/transfer_evidence.sh.', flag_values=fv)
-  flags.DEFINE_string('results_dir', 'results/transfer', 'Where to write.', flag_values=fv)
+  flags.DEFINE_string('results_dir', 'results/transfer', 'Where to write the figures and CSV.',
+                      flag_values=fv)
+  flags.DEFINE_string('report', 'TRANSFER.md', 'Where to write the report.', flag_values=fv)
   flags.DEFINE_list('datasets', ['mnist', 'fashion_mnist'], 'The two datasets A,B.',
                     flag_values=fv)
   flags.DEFINE_string('prefix', 'lenet', 'The lottery runs are <root>/<prefix>_<dataset>.',
@@ -219,7 +220,7 @@ def main(argv) -> int:
     except ValueError:
       raise cli.UsageError(f'--trials={",".join(fv["trials"].value)}: expected integers') from None
     written = assemble(fv['evidence_root'].value, fv['results_dir'].value,
-                       fv['datasets'].value, fv['prefix'].value, trials)
+                       fv['datasets'].value, fv['prefix'].value, trials, fv['report'].value)
   except (cli.UsageError, ValueError, OSError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

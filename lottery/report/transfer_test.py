@@ -6,10 +6,14 @@ import os
 import foundations  # pylint: disable=unused-import  (first: sets up tf_keras before TensorFlow)
 import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
+from unittest import mock
+
 from foundations import experiment
+from foundations import hparams
 from lottery import levels
 from lottery import procedures
 from lottery.report import transfer
+from lottery.report import transfer_doc
 from lottery.testing import tiny_run
 
 TRIALS, LEVEL, STARTS = (1, 2), 2, ('source_init', 'reinit')
@@ -51,30 +55,41 @@ def cell(values, scale=100.0, digits=2) -> str:
 
 
 def files(directory: str) -> dict:
+  """name -> bytes of the folder's files (not its sub-folders)."""
   out = {}
   for name in sorted(os.listdir(directory)):
-    with open(os.path.join(directory, name), 'rb') as f:
-      out[name] = f.read()
+    if os.path.isfile(os.path.join(directory, name)):
+      with open(os.path.join(directory, name), 'rb') as f:
+        out[name] = f.read()
   return out
+
+
+def run_rows(text: str):
+  """The direction tables' rows (a run name in the first cell)."""
+  names = ('dense', 'own ticket') + hparams.TRANSFER_INITS
+  return [line for line in text.splitlines() if line.startswith('| ') and
+          line.split(' | ')[0][2:] in names]
 
 
 class TransferReportTest(tf.test.TestCase):
 
   def make(self, *args) -> str:
-    results = os.path.join(self.create_tempdir().full_path, 'results')
+    """A fresh folder with results/ (figures, CSV) and the report TRANSFER.md."""
+    out = self.create_tempdir().full_path
     code = transfer.main(['prog', f'--evidence_root={evidence_root()}',
-                          f'--results_dir={results}', '--datasets=a,b', '--prefix=tiny', *args])
+                          f'--results_dir={out}/results', f'--report={out}/TRANSFER.md',
+                          '--datasets=a,b', '--prefix=tiny', *args])
     self.assertEqual(code, 0)
-    return results
+    return out
 
   def test_tables_hold_each_start_against_the_targets_own_ticket(self):
-    results = self.make('--trials=1,2')
-    self.assertEqual(sorted(os.listdir(results)), ['transfer.csv', 'transfer.md',
-                                                    'transfer_a_to_b.png', 'transfer_b_to_a.png'])
-    text = open(os.path.join(results, 'transfer.md')).read()
+    out = self.make('--trials=1,2')
+    results = os.path.join(out, 'results')
+    self.assertEqual(sorted(os.listdir(results)), ['transfer.csv', 'transfer_a_to_b.png',
+                                                    'transfer_b_to_a.png'])
+    text = open(os.path.join(out, 'TRANSFER.md')).read()
     section = text[text.index('## a -> b'):text.index('## b -> a')]
-    rows = [line for line in section.splitlines() if line.startswith('| ') and
-            not line.startswith('| run')]
+    rows = run_rows(section)
     self.assertEqual([r.split(' | ')[0][2:] for r in rows],
                      ['dense', 'own ticket', 'source_init', 'reinit'])
     own = summaries('tiny_b', 'lottery', LEVEL)
@@ -92,7 +107,7 @@ class TransferReportTest(tf.test.TestCase):
                      f'{diff0:+.2f} | '
                      f'{cell([s["final_test_accuracy"] for s in init])} | '
                      f'{cell([s["early_stop_iteration"] for s in init], 1, 0)} |')
-    self.assertIn('![a -> b](transfer_a_to_b.png)', text)
+    self.assertIn('![a -> b](results/transfer_a_to_b.png)', text)
     csv = open(os.path.join(results, 'transfer.csv')).read().splitlines()
     self.assertEqual(csv[0].split(','), list(transfer.CSV_COLUMNS))
     self.assertLen(csv, 1 + 2 * 4)
@@ -105,21 +120,53 @@ class TransferReportTest(tf.test.TestCase):
 
   def test_regenerates_byte_identically(self):
     first, second = self.make(), self.make()
-    self.assertEqual(files(first), files(second))
-    self.make_again_into(first)
-
-  def make_again_into(self, results: str) -> None:
-    before = files(results)
+    for sub in ('', 'results'):
+      self.assertEqual(files(os.path.join(first, sub)), files(os.path.join(second, sub)))
+    before = files(os.path.join(first, 'results'))
+    report = open(os.path.join(first, 'TRANSFER.md'), 'rb').read()
     self.assertEqual(transfer.main(['prog', f'--evidence_root={evidence_root()}',
-                                    f'--results_dir={results}', '--datasets=a,b',
+                                    f'--results_dir={first}/results',
+                                    f'--report={first}/TRANSFER.md', '--datasets=a,b',
                                     '--prefix=tiny']), 0)
-    self.assertEqual(files(results), before)
+    self.assertEqual(files(os.path.join(first, 'results')), before)
+    self.assertEqual(open(os.path.join(first, 'TRANSFER.md'), 'rb').read(), report)
+
+  def test_claim_rows_are_the_per_trial_differences_from_the_dense_target(self):
+    text = open(os.path.join(self.make(), 'TRANSFER.md')).read()
+    # Level 2 (Pm 64%) is outside the paper's 90-95% removed: the claim is not run.
+    self.assertIn('| a -> b | source_init | - | - | - | - | not run |', text)
+    own = summaries('tiny_b', 'lottery', 0)
+    init = summaries('transfer_a_to_b', 'transfer_source_init', LEVEL)
+    diffs = [100 * (i['test_accuracy_at_early_stop'] - o['test_accuracy_at_early_stop'])
+             for i, o in zip(init, own)]
+    verdict = ('reproduced' if min(diffs) <= 0 <= max(diffs) or sum(diffs) >= 0
+               else 'not reproduced')
+    pm = sum(s['percent_remaining'] for s in init) / 2
+    with mock.patch.object(transfer_doc, 'BAND', (pm - 1, pm + 1)):
+      text = open(os.path.join(self.make(), 'TRANSFER.md')).read()
+    self.assertIn(f'| a -> b | source_init | {LEVEL} | {pm:.1f} | {100 - pm:.1f} | '
+                  f'{sum(diffs) / 2:+.2f} [{min(diffs):+.2f}, {max(diffs):+.2f}] (2) | '
+                  f'{verdict} |', text)
+    # source_trained was not run in the tiny evidence: its row says so, and so does the list
+    # of what did not reproduce.
+    self.assertIn(f'| a -> b | source_trained | {LEVEL} | {pm:.1f} | {100 - pm:.1f} | - | '
+                  'not run |', text)
+    self.assertIn(f'- a -> b, source_trained at Pm {pm:.1f}%: - pp against the dense b net '
+                  '(not run).', text)
+    # source_init against reinit and the target's own ticket, per trial.
+    reinit = summaries('transfer_a_to_b', 'transfer_reinit', LEVEL)
+    mine = summaries('tiny_b', 'lottery', LEVEL)
+    cells = []
+    for other in (reinit, mine):
+      d = [100 * (i['test_accuracy_at_early_stop'] - o['test_accuracy_at_early_stop'])
+           for i, o in zip(init, other)]
+      cells.append(f'{sum(d) / 2:+.2f} [{min(d):+.2f}, {max(d):+.2f}] (2)')
+    self.assertIn(f'| {LEVEL} | {pm:.1f} | - | {cells[0]} | - | {cells[1]} |', text)
 
   def test_one_trial_and_refusals(self):
-    text = open(os.path.join(self.make('--trials=2'), 'transfer.md')).read()
+    text = open(os.path.join(self.make('--trials=2'), 'TRANSFER.md')).read()
     self.assertIn(f'| reinit | {LEVEL} |', text)
-    trials = {line.split(' | ')[3] for line in text.splitlines()
-              if line.startswith('| ') and not line.startswith('| run')}
+    trials = {line.split(' | ')[3] for line in run_rows(text)}
     self.assertEqual(trials, {'1'})  # one trial everywhere
     empty = self.create_tempdir().full_path
     self.assertEqual(transfer.main(['prog', f'--evidence_root={empty}',

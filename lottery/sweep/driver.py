@@ -21,12 +21,13 @@ from foundations import save_restore
 from lottery import interrupt
 from lottery import levels
 from lottery.sweep import plan
+from lottery.sweep import provenance
 from lottery.sweep import reaper
 from lottery.sweep import worker
 
 Task = plan.Task
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RECORD = 'sweep_tasks.csv'  # one line per finished or failed task: where and how it ran
+RECORD = provenance.TASKS  # one line per finished or failed task: where and how it ran
 RECORD_FIELDS = ('time', 'task', 'status', 'node', 'host', 'pid', 'seconds', 'percent_remaining',
                  'early_stop_iteration', 'test_accuracy_at_early_stop', 'error')
 

@@ -15,6 +15,7 @@ import time
 from typing import Dict, List, Sequence
 
 LOG = 'sweep_log.csv'
+TASKS = 'sweep_tasks.csv'  # the driver's one line per finished or failed task
 FIELDS = ('time', 'event', 'code_version', 'cpu', 'workers', 'tasks', 'command')
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
