@@ -84,3 +84,11 @@ def read(output_dir: str, experiments: Sequence[str], name: str,
                         ('command', block.commands)):
       values[run[key]] = values.get(run[key], 0) + 1
   return block
+
+
+def unroot(markdown: str, root: str) -> str:
+  """`markdown` with the evidence root's absolute paths (as recorded in commands) written ROOT,
+  so that reports hold no machine paths."""
+  for path in sorted({os.path.abspath(root), os.path.realpath(root)}, key=len, reverse=True):
+    markdown = markdown.replace(path, 'ROOT')
+  return markdown

@@ -54,6 +54,12 @@ class BlocksTest(absltest.TestCase):
     self.assertEqual(blocks.read(out, ['lottery', 'reinit'], 'x', trials=[1]).level_runs, 3)
     self.assertEqual(blocks.read(out, ['lottery'], 'x', levels=[0]).level_runs, 2)
 
+  def test_unroot_writes_the_evidence_root_as_root(self):
+    root = self.create_tempdir().full_path
+    text = f'`python -m lottery sweep --output_dir={root}/lenet --transfer_source={root}/x`'
+    self.assertEqual(blocks.unroot(text, root),
+                     '`python -m lottery sweep --output_dir=ROOT/lenet --transfer_source=ROOT/x`')
+
   def test_a_folder_without_a_log_or_without_tasks(self):
     block = blocks.read(self.folder(log=False), ['lottery'], 'old')
     self.assertEqual(block.versions, {blocks.UNRECORDED: 3})

@@ -117,7 +117,7 @@ def provenance(root: str, prefix: str, datasets: Sequence[str], trials: Sequence
     out.append(blocks.read(os.path.join(root, name),
                            [f'transfer_{i}' for i in hparams.TRANSFER_INITS],
                            f'{name}: four starts', trials).markdown())
-  return ''.join(out)
+  return blocks.unroot(''.join(out), root)
 
 
 def document(root: str, figures_dir: str, tables: Dict[str, str], datasets: Sequence[str],

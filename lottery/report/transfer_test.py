@@ -40,6 +40,16 @@ def evidence_root() -> str:
         levels.run(procedures.get('transfer'), run_desc, tiny_run.tiny_splits(),
                    tiny_run.tiny_network(), os.path.join(root, f'transfer_{source}_to_{target}'),
                    [LEVEL], 'lottery', show_progress=False, source_dir=source_dir)
+  # The sweep's records of one direction, as `python -m lottery sweep` writes them.
+  out = os.path.join(root, 'transfer_a_to_b')
+  with open(os.path.join(out, 'sweep_tasks.csv'), 'w') as f:
+    f.write('time,task,status,node,host,pid,seconds\n'
+            '2026-12-03 10:00:00,transfer_source_init/trial1/level2,done,n,vm,1,30.0\n'
+            '2026-12-03 10:01:00,transfer_reinit/trial1/level2,done,n,vm,1,40.0\n')
+  with open(os.path.join(out, 'sweep_log.csv'), 'w') as f:
+    f.write('time,event,code_version,cpu,workers,tasks,command\n'
+            f'2026-12-03 09:59:00,started,abc123,EPYC,1,8,python -m lottery sweep '
+            f'--transfer_source={root}/tiny_a --output_dir={out}\n')
   return root
 
 
@@ -117,6 +127,10 @@ class TransferReportTest(tf.test.TestCase):
     self.assertEqual(float(cells[6]),
                      round(sum(s['test_accuracy_at_early_stop'] for s in init) / 2, 6))
     self.assertNotIn(evidence_root(), text + '\n'.join(csv))  # no machine paths
+    self.assertIn('- **transfer_a_to_b: four starts:** 2 level-runs, 0.02 task-hours (mean 35 s)',
+                  text)
+    self.assertIn('  - command (2 level-runs): `python -m lottery sweep '
+                  '--transfer_source=ROOT/tiny_a --output_dir=ROOT/transfer_a_to_b`', text)
 
   def test_regenerates_byte_identically(self):
     first, second = self.make(), self.make()
