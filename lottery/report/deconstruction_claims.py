@@ -1,11 +1,13 @@
 """Zhou et al. 2019's statements about LeNet-300-100 on MNIST, measured per trial.
 
 Each claim is a lenet_claims.Claim judged by the Section-2 verdict rule (lenet_claims.RULE,
-lenet_claims.verdict): the paper gives one number about MNIST FC that could be read here (the
-abstract's 86% for supermasks); every other statement is a direction ("A beats B", "A is about
-B"), measured as the difference of test accuracies at early stop (percentage points), averaged
-over a block's levels within one trial, then shown as mean [min, max] over the trials that have
-every level it needs.
+lenet_claims.verdict). Only the paper's abstract could be read (its body, figures and tables
+could not; DECONSTRUCTION.md's sources section says where we looked), so one claim is numeric:
+the abstract's 86% on MNIST for supermasks. Every other claim is a direction ("A beats B",
+"A is about B") labelled "(direction; section not verified)", citing the abstract's sentence
+where the abstract says it in general words. A direction is measured as the difference of test
+accuracies at early stop (percentage points), averaged over a block's levels within one trial,
+then shown as mean [min, max] over the trials that have every level it needs.
 
 The summaries are lenet_claims.Summaries (procedure -> trial -> level -> summary.json); the
 supermask-at-initialisation CSV enters them as procedures `init:<criterion>:<weights>` whose
@@ -19,11 +21,21 @@ import numpy as np
 
 from lottery.report import lenet_claims
 
-ABSTRACT = 'abstract'
-# Only the abstract of arXiv 1905.01067 could be read here; the body's statements below are the
-# directions its sections report (as summarised in this project's issue), not numbers read.
-S2, S3, S4, S5 = ('§2 mask criteria (body, direction)', '§3 mask-1 actions (body, direction)',
-                  '§4 mask-0 actions (body, direction)', '§5 supermasks (body, direction)')
+# The abstract's words, verbatim as on the NeurIPS 2019 proceedings page (arXiv v4 writes
+# "reinitialized").
+VARIED = ('abstract: the three components "may be varied significantly without impacting the '
+          'overall results"')
+SIGNS = 'abstract: "signs are all you need to make the re-initialized network train"'
+ZEROS = 'abstract: "setting weights to zero is important"'
+MASKING = 'abstract: "masking behaves like training"'
+EIGHTY_SIX = ('abstract: Supermasks give "performance far better than chance (86% on MNIST, 41% '
+              'on CIFAR-10)"')
+# The body could not be read: where a direction is in the paper is not verified, so it is named
+# by the part of the study it belongs to, never by a section number.
+UNVERIFIED = '(direction; section not verified)'
+CRITERIA, KEPT, PRUNED, SUPERMASK, LEARNED_PART = (
+    f'{part} {UNVERIFIED}' for part in ('mask criteria', 'mask-1 actions', 'mask-0 actions',
+                                        'Supermasks', 'learned Supermasks'))
 CHANCE = 10.0  # percent: ten classes
 ABOUT = 0.2  # pp: the tolerance of the Section-2 claims "about 0 pp"
 LEARNED = ('supermask_learned', 'supermask_learned_signed', 'supermask_learned_signed_rescaled')
@@ -159,68 +171,72 @@ def entries(design: Design, best: Dict[Tuple[str, str], int],
   mean_of = lambda a, b, levels: f'{a} − {b}, test acc @ early stop, mean over {levels}'
   cell = lambda c, w: (c, w, best[(c, w)]) if (c, w) in best else None
   out = [
-      Entry('criteria', S2, 'min(large_final, magnitude_increase) − the best other criterion, '
-            f'mean over {crit_text}', _above(
+      Entry('criteria', CRITERIA, 'min(large_final, magnitude_increase) − the best other '
+            f'criterion, mean over {crit_text}', _above(
                 'magnitude_increase and large_final are the best mask criteria',
                 'best (above the others)', _best_two(design.criteria, crit))),
-      Entry('criteria', S2, mean_of('magnitude_increase', 'large_final', crit_text), _above(
+      Entry('criteria', f'{VARIED}; {CRITERIA}', mean_of(
+          'magnitude_increase', 'large_final', crit_text), _above(
           'magnitude_increase is about as good as large_final', 'about equal',
           _difference('criterion_magnitude_increase', 'lottery', crit), paper=0.0,
           tolerance=ABOUT)),
-      Entry('criteria', S2, mean_of('large_init_large_final', 'large_final', crit_text), _above(
+      Entry('criteria', f'{VARIED}; {CRITERIA}', mean_of(
+          'large_init_large_final', 'large_final', crit_text), _above(
           'large_init_large_final is about as good as large_final', 'about equal',
           _difference('criterion_large_init_large_final', 'lottery', crit), paper=0.0,
           tolerance=ABOUT)),
-      Entry('criteria', S2, mean_of('large_final', 'random', crit_text), _above(
+      Entry('criteria', CRITERIA, mean_of('large_final', 'random', crit_text), _above(
           'random masks are far worse than large_final', 'below',
           _difference('lottery', 'criterion_random', crit))),
-      Entry('kept', S3, mean_of('rewind (ticket)', 'reinit', ctrl_text), _above(
+      Entry('kept', KEPT, mean_of('rewind (ticket)', 'reinit', ctrl_text), _above(
           'kept weights reinitialised lose accuracy against rewinding to θ0', 'below',
           _difference('lottery', 'reinit', ctrl))),
-      Entry('kept', S3, mean_of('rewind (ticket)', 'reshuffle', ctrl_text), _above(
+      Entry('kept', KEPT, mean_of('rewind (ticket)', 'reshuffle', ctrl_text), _above(
           'kept θ0 values reshuffled lose accuracy against rewinding', 'below',
           _difference('lottery', 'kept_reshuffle', ctrl))),
-      Entry('kept', S3, mean_of('rewind (ticket)', 'rand_signed_constant', ctrl_text), _above(
+      Entry('kept', KEPT, mean_of('rewind (ticket)', 'rand_signed_constant', ctrl_text), _above(
           'signed constants with random signs lose accuracy against rewinding', 'below',
           _difference('lottery', 'kept_rand_signed_constant', ctrl))),
   ]
   for signed, unsigned in (('signed_reinit', 'reinit'), ('signed_reshuffle', 'kept_reshuffle'),
                            ('signed_constant', 'kept_rand_signed_constant')):
-    out.append(Entry('kept', f'{ABSTRACT} ("signs are all you need"); {S3}',
+    out.append(Entry('kept', f'{SIGNS}; {KEPT}',
                      mean_of(signed, unsigned.replace('kept_', ''), ctrl_text), _above(
                          f'keeping θ0\'s sign helps: {signed} beats '
                          f'{unsigned.replace("kept_", "")}', 'above',
                          _difference(f'kept_{signed}', unsigned, ctrl))))
   signed = ('kept_signed_reinit', 'kept_signed_reshuffle', 'kept_signed_constant')
   out += [
-      Entry('kept', S3, 'min over signed_reinit, signed_reshuffle, signed_constant of (variant − '
-            f'rewind), mean over {ctrl_text}', _above(
+      Entry('kept', f'{SIGNS}; {KEPT}', 'min over signed_reinit, signed_reshuffle, '
+            f'signed_constant of (variant − rewind), mean over {ctrl_text}', _above(
                 'the sign-keeping variants do as well as rewinding', 'about equal (or above)',
                 _worst_minus(signed, 'lottery', ctrl), paper=0.0, tolerance=ABOUT)),
-      Entry('pruned', f'{ABSTRACT} ("setting weights to zero is important"); {S4}',
+      Entry('pruned', f'{ZEROS}; {PRUNED}',
             mean_of('zero (ticket)', 'freeze_init', ctrl_text), _above(
                 'pruned weights frozen at θ0 lose accuracy against zeroing them', 'below',
                 _difference('lottery', 'pruned_freeze_init', ctrl))),
-      Entry('pruned', S4, mean_of('freeze_init_zero_mask', 'freeze_init', ctrl_text), _above(
-          'freeze_init_zero_mask beats freeze_init', 'above',
-          _difference('pruned_freeze_init_zero_mask', 'pruned_freeze_init', ctrl))),
-      Entry('pruned', S4, mean_of('freeze_init_zero_mask', 'zero (ticket)', ctrl_text), _above(
-          'freeze_init_zero_mask beats zeroing the pruned weights', 'above',
-          _difference('pruned_freeze_init_zero_mask', 'lottery', ctrl))),
-      Entry('supermask_init', ABSTRACT, f'accuracy − {CHANCE:g}% (chance), best cell by mean '
+      Entry('pruned', f'{MASKING}; {PRUNED}',
+            mean_of('freeze_init_zero_mask', 'freeze_init', ctrl_text), _above(
+                'freeze_init_zero_mask beats freeze_init', 'above',
+                _difference('pruned_freeze_init_zero_mask', 'pruned_freeze_init', ctrl))),
+      Entry('pruned', f'{MASKING}; {PRUNED}',
+            mean_of('freeze_init_zero_mask', 'zero (ticket)', ctrl_text), _above(
+                'freeze_init_zero_mask beats zeroing the pruned weights', 'above',
+                _difference('pruned_freeze_init_zero_mask', 'lottery', ctrl))),
+      Entry('supermask_init', EIGHTY_SIX, f'accuracy − {CHANCE:g}% (chance), best cell by mean '
             f'({_cell_text(top)})', _above(
                 'a supermask on the untrained network reaches 86% on MNIST',
-                f'86% = +{86 - CHANCE:g} pp over chance', _above_chance(top),
+                f'86% (abstract) = +{86 - CHANCE:g} pp over chance', _above_chance(top),
                 paper=86.0 - CHANCE, tolerance=1.0)),
-      Entry('supermask_init', S5, 'large_final_same_sign − large_final, θ0, each at its best '
-            'level by mean', _above(
+      Entry('supermask_init', SUPERMASK, 'large_final_same_sign − large_final, θ0, each at its '
+            'best level by mean', _above(
                 'large_final_same_sign masks beat large_final masks at initialisation', 'above',
                 _init_versus(cell('large_final_same_sign', 'init'), cell('large_final', 'init')))),
   ]
   for procedure in LEARNED:
     base = best_by_weights.get(LEARNED_WEIGHTS[procedure])
-    out.append(Entry('learned', S5, f'{procedure} (mean of 10 sampled masks) − the best '
-                     f'supermask at initialisation ({_cell_text(base)})', _above(
+    out.append(Entry('learned', LEARNED_PART, f'{procedure} (mean of 10 sampled masks) − the '
+                     f'best supermask at initialisation ({_cell_text(base)})', _above(
                          f'{procedure} beats the best supermask at initialisation of the same '
                          'weights', 'above', _learned_versus_init(procedure, base))))
   return out

@@ -147,6 +147,26 @@ class DeconstructionReportTest(tf.test.TestCase):
       self.assertEqual(files(out)[os.path.join('results', 'deconstruction',
                                                'supermask_init.csv')], f.read())
 
+  def test_claims_cite_the_abstract_or_say_their_section_is_not_verified(self):
+    items = dc.entries(dc.Design(), {}, {}, None)
+    self.assertLen(items, 19)
+    numeric = [e for e in items if e.claim.paper not in (None, 0.0)]
+    self.assertEqual([(e.claim.text, e.source, e.claim.paper, e.claim.tolerance)
+                      for e in numeric],
+                     [('a supermask on the untrained network reaches 86% on MNIST',
+                       dc.EIGHTY_SIX, 76.0, 1.0)])
+    self.assertIn('(86% on MNIST, 41% on CIFAR-10)', dc.EIGHTY_SIX)
+    for entry in items:
+      self.assertNotIn('§', entry.source)
+      if entry is not numeric[0]:
+        self.assertTrue(entry.source.endswith('(direction; section not verified)'), entry.source)
+    cited = [e.claim.text for e in items if e.source.startswith('abstract: ')]
+    self.assertLen(cited, 10)  # 2 criteria, 4 sign, 3 mask-0 claims and the 86%
+    text = open(os.path.join(self.make(), 'DECONSTRUCTION.md')).read()
+    self.assertNotIn('§', text)
+    self.assertIn('## Sources of the paper\'s statements\n\nOnly the paper\'s abstract could be '
+                  'read here, not its body', text)
+
   def test_regenerates_byte_identically(self):
     first, second = files(self.make()), files(self.make())
     self.assertEqual(first, second)
