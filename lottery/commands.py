@@ -85,6 +85,8 @@ _MODULES = (
      'results folder'),
     ('report_transfer', 'lottery.report.transfer', 'assemble the transfer evidence runs (tickets '
      'across datasets) into a results folder'),
+    ('report_deconstruction', 'lottery.report.deconstruction', 'assemble the Deconstruction '
+     'evidence runs (Zhou et al. 2019) into DECONSTRUCTION.md and a results folder'),
     ('data', 'datasets.prepare', 'fill and verify the dataset cache (before running offline)'),
 )
 

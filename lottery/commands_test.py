@@ -18,7 +18,8 @@ from lottery import train_command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXED = ['sweep', 'analyze', 'compare', 'export', 'interop', 'parity', 'supermask', 'bench',
-         'bench_sweep', 'report_section2', 'report_transfer', 'data']
+         'bench_sweep', 'report_section2', 'report_transfer', 'report_deconstruction',
+         'data']
 
 
 def front(*args):

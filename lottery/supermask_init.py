@@ -10,9 +10,11 @@ set, with theta_0 itself and with signed constants (sign(theta_0) x the layer's
 std), batched in numpy (foundations.supermask), without any training.
 
 Writes <report_dir>/supermask_init.csv (criterion, weights, trial, level,
-percent_remaining, test_accuracy) and supermask_init.png (accuracy at
+percent_remaining, test_accuracy), supermask_init.png (accuracy at
 initialisation against Pm, one line per criterion: mean over trials, min-max band;
-one panel per weight kind). Fully-connected networks only. For the time on one
+one panel per weight kind) and supermask_init_run.json (what made them: the
+command, code version, CPU, when it finished, wall and CPU seconds; the reports
+read it). Fully-connected networks only. For the time on one
 core, run it with OPENBLAS_NUM_THREADS=1.
 """
 
@@ -44,6 +46,7 @@ Reads <output_dir>/trial<T>/0/<source_experiment>/ (theta_0 and the trained weig
 finished level-0 runs) and writes supermask_init.csv and supermask_init.png in --report_dir.
 """
 COLUMNS = ('criterion', 'weights', 'trial', 'level', 'percent_remaining', 'test_accuracy')
+RUN_RECORD = 'supermask_init_run.json'
 InputError = environment.InputError
 
 
@@ -194,7 +197,19 @@ def figure(rows: List[tuple], path: str) -> None:
   plt.close(fig)
 
 
-def run(fv) -> int:
+def run_record(argv: Sequence[str], seconds: float, cpu_seconds: float, evaluations: int,
+               test_examples: int) -> dict:
+  """What made a report folder (RUN_RECORD): the same fields as a sweep's sweep_log.csv."""
+  from lottery.sweep import provenance  # pylint: disable=g-import-not-at-top
+  return dict(command=' '.join(['python -m lottery supermask'] + list(argv)),
+              code_version=provenance.code_version(), cpu=provenance.cpu(),
+              finished=time.strftime('%Y-%m-%d %H:%M:%S'), wall_seconds=round(seconds, 1),
+              cpu_seconds=round(cpu_seconds, 1), evaluations=evaluations,
+              test_examples=test_examples)
+
+
+def run(fv, argv: Sequence[str] = ()) -> int:
+  """argv: the flags as given (recorded in RUN_RECORD)."""
   start, start_cpu = time.perf_counter(), time.process_time()
   output_dir, source = fv['output_dir'].value, fv['source_experiment'].value
   levels, criteria = parse_levels(fv['levels'].value), parse_criteria(fv['criteria'].value)
@@ -216,9 +231,13 @@ def run(fv) -> int:
   png_path = os.path.join(report_dir, 'supermask_init.png')
   save_restore.save_text(csv_path, to_csv(rows))
   figure(rows, png_path)
+  record = run_record(argv, time.perf_counter() - start, time.process_time() - start_cpu,
+                      len(rows), len(data.y_test))
+  record_path = os.path.join(report_dir, RUN_RECORD)
+  save_restore.save_json(record_path, record)
   print(f'{len(rows)} evaluations on {len(data.y_test):,} test examples: '
-        f'{time.perf_counter() - start:.1f} s wall, {time.process_time() - start_cpu:.1f} s CPU '
-        f'(this process, all threads)\nWrote {csv_path}\nWrote {png_path}')
+        f'{record["wall_seconds"]:.1f} s wall, {record["cpu_seconds"]:.1f} s CPU '
+        f'(this process, all threads)\nWrote {csv_path}\nWrote {png_path}\nWrote {record_path}')
   return 0
 
 
@@ -231,7 +250,7 @@ def main(argv: Sequence[str]) -> int:
     if fv['help'].value:
       print(cli.help_text(fv, USAGE))
       return 0
-    return run(fv)
+    return run(fv, argv[1:])
   except (cli.UsageError, hparams.HparamsError, InputError, NpzError, DatasetError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

@@ -117,6 +117,13 @@ class CommandTest(absltest.TestCase):
       lines = f.read().splitlines()
     self.assertLen(lines, 1 + 2 * 2 * 2 * 3)
     self.assertTrue(os.path.getsize(os.path.join(report, 'supermask_init.png')) > 0)
+    record = save_restore.load_json(os.path.join(report, supermask_init.RUN_RECORD), '')
+    self.assertEqual(record['command'], f'python -m lottery supermask --output_dir={out} '
+                     f'--levels=1-2,5 --criteria=large_final,random --report_dir={report}')
+    self.assertEqual((record['evaluations'], record['test_examples']), (24, 10000))
+    self.assertGreater(record['wall_seconds'], 0)
+    self.assertEqual(sorted(record), ['code_version', 'command', 'cpu', 'cpu_seconds',
+                                      'evaluations', 'finished', 'test_examples', 'wall_seconds'])
 
   def test_bad_input_is_one_error_line(self):
     out = self.create_tempdir().full_path
