@@ -34,3 +34,5 @@ tools/deconstruction_evidence.sh "$ROOT"
 "$PY" -m lottery sweep "${LENET[@]}" --dataset=mnist --trials=3 --rounds=15 --control_levels=0 \
   --procedures=supermask_learned,supermask_learned_signed,supermask_learned_signed_rescaled \
   --output_dir="$ROOT/lenet_mnist"
+"$PY" -m lottery report_deconstruction --evidence_root="$ROOT" \
+  --results_dir=results/deconstruction --report=DECONSTRUCTION.md

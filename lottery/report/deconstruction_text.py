@@ -45,9 +45,10 @@ table or supplementary number about MNIST FC could be seen. So:
   untrained, randomly initialized network", give "performance far better than chance (86% on
   MNIST, 41% on CIFAR-10)". MNIST's network in the paper is FC (LeNet-300-100); the abstract
   does not say which mask criterion or weights reach 86%, so we compare our best cell.
-- **Directions:** every other claim is a direction ("above", "below", "about equal") taken
-  from this project's issue, which summarised the paper's results; each is labelled
-  "(direction; section not verified)" with the part of the study it belongs to (mask criteria,
+- **Directions:** every other claim is a direction ("above", "below", "about equal"): the
+  comparison its block is built to make, read the way the abstract's general sentences put it;
+  each is labelled "(direction; section not verified)" with the part of the study it belongs
+  to (mask criteria,
   mask-1 actions, mask-0 actions, Supermasks, learned Supermasks), and cites the abstract's
   general sentence where there is one ("may be varied significantly without impacting the
   overall results", "signs are all you need to make the re-initialized network train",
