@@ -59,8 +59,8 @@ def _train(argv, usage, network_names):
 def _procedure(name: Optional[str]) -> Runner:
   def run(argv, usage, network_names):
     del network_names  # a procedure reads the network of the lottery run it works on
-    from lottery import train_command  # pylint: disable=g-import-not-at-top
-    return train_command.main_procedure(argv, name, usage)
+    from lottery import procedure_command  # pylint: disable=g-import-not-at-top
+    return procedure_command.main_procedure(argv, name, usage)
   return run
 
 

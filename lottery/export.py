@@ -27,7 +27,7 @@ from foundations import paths
 from foundations import save_restore
 from lottery import environment
 from lottery import networks
-from lottery import train_command
+from lottery import procedure_command
 from lottery import seeds
 
 FORMATS = ('saved_model', 'tflite')
@@ -65,14 +65,14 @@ def check_inputs(output_dir: str, trial: int, level: int, experiment: str, forma
   """The level's run dir, or InputError (one line) if it cannot be exported."""
   unknown = [f for f in formats if f not in FORMATS]
   if unknown or not formats:
-    raise train_command.InputError(f'--format={",".join(formats)}: expected some of {", ".join(FORMATS)}')
+    raise procedure_command.InputError(f'--format={",".join(formats)}: expected some of {", ".join(FORMATS)}')
   if level is None:
-    raise train_command.InputError('--level is required')
+    raise procedure_command.InputError('--level is required')
   run_dir = paths.run(output_dir, trial, level, experiment)
   if not os.path.exists(paths.summary(run_dir)):
-    raise train_command.InputError(f'{run_dir}: level {level} is not finished; nothing to export')
+    raise procedure_command.InputError(f'{run_dir}: level {level} is not finished; nothing to export')
   if not os.path.exists(paths.final_biases(run_dir)):
-    raise train_command.InputError(
+    raise procedure_command.InputError(
         f'{paths.final_biases(run_dir)}: missing; this run predates saving trained biases, so its '
         'trained network cannot be rebuilt (retrain the level to export it)')
   return run_dir
@@ -131,7 +131,7 @@ def export(output_dir: str, trial: int, level: int, experiment: str = 'lottery',
   it succeeded: a failed export leaves export_dir as it was (or absent).
   """
   run_dir = check_inputs(output_dir, trial, level, experiment, formats)
-  desc = train_command.load_source_desc(output_dir, trial, experiment)
+  desc = procedure_command.load_source_desc(output_dir, trial, experiment)
   network = network or networks.get(desc.model.network)
   from foundations import deploy  # pylint: disable=g-import-not-at-top
   export_dir = export_dir or os.path.join(run_dir, 'export')
@@ -208,7 +208,7 @@ def main(argv) -> int:
     environment.configure_tensorflow(1, a['verbosity'])
     info = export(a['output_dir'], a['trial'], a['level'], a['experiment'], a['format'],
                   a['export_dir'], a['data_dir'], a['latency_examples'])
-  except (train_command.InputError, ValueError, OSError) as e:  # NpzError is a ValueError
+  except (procedure_command.InputError, ValueError, OSError) as e:  # NpzError is a ValueError
     print(f'error: {e}', file=sys.stderr)
     return 1
   print(describe(info))

@@ -30,7 +30,7 @@ class ExportTest(tf.test.TestCase):
 
   def test_saved_model_computes_what_the_masked_model_computes(self):
     run_dir = paths.run(self.out, 1, 3, 'lottery')
-    desc = export.train_command.load_source_desc(self.out, 1, 'lottery')
+    desc = export.procedure_command.load_source_desc(self.out, 1, 'lottery')
     masked = export.rebuild(desc, tiny_run.tiny_network(), run_dir)
     loaded = keras.models.load_model(os.path.join(self.export_dir, 'saved_model'))
     self.assertEmpty(masked_layers.masked_layers(loaded))  # stock layers only
@@ -86,9 +86,9 @@ class ExportTest(tf.test.TestCase):
     self.assertFalse(os.path.exists(os.path.join(paths.run(out, 1, 1, 'lottery'), 'export')))
 
   def test_an_unfinished_level_and_a_bad_format_are_refused(self):
-    with self.assertRaisesRegex(export.train_command.InputError, 'level 7 is not finished'):
+    with self.assertRaisesRegex(export.procedure_command.InputError, 'level 7 is not finished'):
       export.check_inputs(self.out, 1, 7, 'lottery', ['tflite'])
-    with self.assertRaisesRegex(export.train_command.InputError,
+    with self.assertRaisesRegex(export.procedure_command.InputError,
                                 '--format=onnx: expected some of saved_model, tflite'):
       export.check_inputs(self.out, 1, 2, 'lottery', ['onnx'])
 

@@ -117,8 +117,8 @@ def find_trials(fv, output_dir: str, source: str) -> List[int]:
 
 def load_desc(output_dir: str, trial: int, source: str, get_network=networks.get):
   """(the trial's recorded description, its network); InputError unless fully connected."""
-  from lottery import train_command  # pylint: disable=g-import-not-at-top
-  desc = train_command.load_source_desc(output_dir, trial, source)
+  from lottery import procedure_command  # pylint: disable=g-import-not-at-top
+  desc = procedure_command.load_source_desc(output_dir, trial, source)
   network = get_network(desc.model.network)
   kinds = set(network.layer_kinds.values())
   if not network.flatten or not kinds <= {'fc', 'output'}:

@@ -3,12 +3,12 @@
 The command front (lottery.commands) selects registry entries:
 
   python -m lottery train          -> main_train(argv, every registered network)
-  python -m lottery reinit         -> main_procedure(argv, 'reinit')
+  python -m lottery reinit         -> procedure_command.main_procedure(argv, 'reinit')
   python -m mnist_fc.runners.train -> main_train(argv, ('lenet300_100',))  (an alias)
 
 Hyperparameter flags are generated from foundations.hparams (one per field);
 those left unset take the preset's value. Parsing (`parse_train`,
-`parse_procedure`) is a plain function of argv and loads no TensorFlow, so bad
+procedure_command's `parse_procedure`) is a plain function of argv and loads no TensorFlow, so bad
 input is refused in well under a second, with one `error:` line and exit 1.
 """
 
@@ -34,16 +34,6 @@ Lottery-ticket experiment: train, prune by magnitude, reset survivors to theta_0
 
 Results: <output_dir>/trial<T>/<level>/<experiment_name>/. Rerun the same
 command to resume an interrupted run; raise --rounds to extend a finished one.
-"""
-
-PROCEDURE_USAGE = """
-{procedure}: {doc}.
-
-  python -m {command} --output_dir=runs --levels=3,7
-
-Reads the lottery run in --source_dir, default --output_dir (its recorded hyperparameters,
-trial<T>/<source_experiment>.hparams.json) and writes
-<output_dir>/trial<T>/<level>/{procedure}/.
 """
 
 
@@ -77,7 +67,8 @@ check_writable, check_data_dir = environment.check_writable, environment.check_d
 configure_tensorflow, load_data = environment.configure_tensorflow, environment.load_data
 
 
-def _common(fv, parsed: Invocation) -> Invocation:
+def apply_common(fv, parsed: Invocation) -> Invocation:
+  """`parsed` with the flags every command has (checked: --threads, --output_dir writable)."""
   if fv['threads'].value <= 0:
     raise InputError(f'--threads={fv["threads"].value}: must be positive')
   check_writable(fv['output_dir'].value, 'output_dir')
@@ -175,43 +166,10 @@ def parse_train(argv: Sequence[str], network_names: Sequence[str],
   cli.parse(fv, argv)
   if fv['help'].value:
     return Invocation(help=cli.help_text(fv, TRAIN_USAGE.format(module=module)))
-  parsed = _common(fv, Invocation())
+  parsed = apply_common(fv, Invocation())
   desc = resolve_desc(fv, network_names)
   check_data_dir(parsed.data_dir, desc.dataset.dataset)
   return dataclasses.replace(parsed, desc=desc, preset=fv['preset'].value)
-
-
-def procedure_flags(procedure: Optional[str]) -> flags.FlagValues:
-  fv = flags.FlagValues()
-  cli.define_common(fv)
-  if procedure is None:
-    flags.DEFINE_string('procedure', None, f'Procedure: {"|".join(procedures.names())}.',
-                        flag_values=fv)
-  flags.DEFINE_integer('trial', 1, 'Trial of the lottery run.', flag_values=fv)
-  flags.DEFINE_string('source_experiment', 'lottery', 'Experiment name of the lottery run.',
-                      flag_values=fv)
-  flags.DEFINE_string('source_dir', None, 'Output directory of the lottery run (default: '
-                      '--output_dir); only read.', flag_values=fv)
-  for name in [procedure] if procedure in procedures.names() else procedures.names():
-    procedures.get(name).extra_flags(fv)
-  flags.DEFINE_list('levels', None, 'Levels to run, e.g. 3,7 (default: reinit and random_prune: '
-                    'every level the lottery run has finished; others: levels 1..its --rounds).',
-                    flag_values=fv)
-  return fv
-
-
-def parse_levels(fv: flags.FlagValues, name: str) -> Optional[List[int]]:
-  """The integer levels of list flag --name (None if not given); InputError names the flag."""
-  if not fv[name].value:
-    return None
-  text = ','.join(fv[name].value)
-  try:
-    levels = [int(level) for level in fv[name].value]
-  except ValueError:
-    raise InputError(f'--{name}={text}: expected integers') from None
-  if any(level < 0 for level in levels):
-    raise InputError(f'--{name}={text}: levels must be >= 0')
-  return levels
 
 
 def os_error_line(e: OSError, finished: str) -> str:
@@ -219,46 +177,6 @@ def os_error_line(e: OSError, finished: str) -> str:
   where = f'{e.filename}: ' if e.filename else ''
   return (f'error: {where}{e.strerror or e}; finished {finished} are kept: fix this and rerun '
           'the same command to resume')
-
-
-def load_source_desc(output_dir: str, trial: int, source: str) -> hparams.Desc:
-  """The description recorded by the lottery run (fields added since then take their defaults)."""
-  path = paths.hparams(output_dir, trial, source)
-  if not os.path.exists(path):
-    raise InputError(f'{path}: no lottery run found; run the train runner with this '
-                     '--output_dir and --trial first')
-  from foundations import save_restore  # pylint: disable=g-import-not-at-top
-  from lottery import levels  # pylint: disable=g-import-not-at-top
-  try:
-    return levels.read_hparams(path)
-  except save_restore.JsonError as e:
-    raise InputError(str(e)) from None
-
-
-def parse_procedure(argv: Sequence[str], procedure: Optional[str] = None,
-                    module: str = 'lottery run') -> Invocation:
-  """argv -> Invocation of a procedure over a lottery run (reads its hparams.json)."""
-  fv = procedure_flags(procedure)
-  cli.parse(fv, argv)
-  name = procedure or fv['procedure'].value
-  if fv['help'].value:
-    doc = procedures.get(name).doc if name in procedures.names() else 'any registered procedure'
-    command = module if procedure else f'{module} --procedure={name or "NAME"}'
-    return Invocation(help=cli.help_text(fv, PROCEDURE_USAGE.format(
-        procedure=name or '<procedure>', doc=doc, command=command)))
-  if name is None:
-    raise InputError(f'--procedure is required: one of {", ".join(procedures.names())}')
-  try:
-    procedures.get(name)
-  except ValueError as e:
-    raise InputError(str(e)) from None
-  parsed = _common(fv, Invocation(procedure=name, source_experiment=fv['source_experiment'].value))
-  levels = parse_levels(fv, 'levels')
-  source_dir = fv['source_dir'].value or parsed.output_dir
-  desc = load_source_desc(source_dir, fv['trial'].value, parsed.source_experiment)
-  desc = procedures.get(name).adapt_desc(desc, fv, source_dir)
-  check_data_dir(parsed.data_dir, desc.dataset.dataset)
-  return dataclasses.replace(parsed, desc=desc, levels=levels, source_dir=source_dir)
 
 
 def _errors():
@@ -310,7 +228,9 @@ def execute(inv: Invocation) -> int:
   return 0
 
 
-def _main(parse) -> int:
+def run_command(parse) -> int:
+  """parse() -> Invocation, then execute it: one error line and exit 1 for bad input, 130/143
+  on a signal."""
   from lottery import interrupt  # pylint: disable=g-import-not-at-top
   return interrupt.run(lambda: _parse_and_execute(parse))
 
@@ -341,10 +261,4 @@ def _parse_and_execute(parse) -> int:
 def main_train(argv: Sequence[str], network_names: Sequence[str], module: str) -> int:
   """The lottery experiment for one of `network_names` (the first is the default); `module`
   is what the usage line runs (e.g. 'lottery train')."""
-  return _main(lambda: parse_train(argv, network_names, module))
-
-
-def main_procedure(argv: Sequence[str], procedure: Optional[str], module: str) -> int:
-  """`procedure` (None: the --procedure flag) over a finished lottery run."""
-  return _main(lambda: parse_procedure(argv, procedure, module))
-
+  return run_command(lambda: parse_train(argv, network_names, module))

@@ -11,6 +11,7 @@ from foundations import cli
 from foundations import hparams
 from foundations import paths
 from foundations import save_restore
+from lottery import procedure_command
 from lottery import train_command
 
 LENET, CONV = ('lenet300_100',), ('conv2', 'conv4', 'conv6')
@@ -144,18 +145,18 @@ class ParseProcedureTest(absltest.TestCase):
     missing = f'{paths.hparams(out, 1, "lottery")}: no lottery run found; run the train runner ' \
               'with this --output_dir and --trial first'
     with self.assertRaisesWithLiteralMatch(train_command.InputError, missing):
-      train_command.parse_procedure(['p', f'--output_dir={out}'], 'reinit')
+      procedure_command.parse_procedure(['p', f'--output_dir={out}'], 'reinit')
     desc = train('--rounds=2', '--learning_rate=0.5').desc
     save_restore.save_json(paths.hparams(out, 1, 'lottery'), desc.to_dict())
-    inv = train_command.parse_procedure(['p', f'--output_dir={out}', '--levels=2,1'], 'one_shot')
+    inv = procedure_command.parse_procedure(['p', f'--output_dir={out}', '--levels=2,1'], 'one_shot')
     self.assertEqual((inv.desc, inv.levels, inv.procedure), (desc, [2, 1], 'one_shot'))
     with self.assertRaisesWithLiteralMatch(train_command.InputError, '--levels=two: expected integers'):
-      train_command.parse_procedure(['p', f'--output_dir={out}', '--levels=two'], 'reinit')
+      procedure_command.parse_procedure(['p', f'--output_dir={out}', '--levels=two'], 'reinit')
     with self.assertRaisesRegex(
         train_command.InputError, '^--procedure=bogus: expected one of lottery, reinit, random_prune, '
         'random_prune2, one_shot, continued_training, gmp, transfer, criterion_'):
-      train_command.parse_procedure(['p', f'--output_dir={out}', '--procedure=bogus'])
-    self.assertIn('--levels', train_command.parse_procedure(['p', '--help'], 'reinit').help)
+      procedure_command.parse_procedure(['p', f'--output_dir={out}', '--procedure=bogus'])
+    self.assertIn('--levels', procedure_command.parse_procedure(['p', '--help'], 'reinit').help)
     self.assertFalse(os.path.exists(paths.run(out, 1, 0, 'reinit')))
 
 

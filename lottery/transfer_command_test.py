@@ -12,7 +12,7 @@ from foundations import hparams
 from foundations import paths
 from foundations import save_restore
 from lottery import networks
-from lottery import train_command
+from lottery import procedure_command
 from lottery.testing import subprocess_run
 
 
@@ -25,7 +25,7 @@ def fake_source(root: str) -> str:
 
 
 def parse(*args):
-  return train_command.parse_procedure(['prog', *args], 'transfer')
+  return procedure_command.parse_procedure(['prog', *args], 'transfer')
 
 
 def tree(root: str) -> dict:
@@ -40,7 +40,7 @@ class ParseTransferTest(absltest.TestCase):
     out = os.path.join(self.create_tempdir().full_path, 'out')
     inv = parse(f'--source_dir={source}', f'--output_dir={out}', '--dataset=fashion_mnist',
                 '--transfer_init=random_mask', '--levels=2')
-    recorded = train_command.load_source_desc(source, 1, 'lottery')
+    recorded = procedure_command.load_source_desc(source, 1, 'lottery')
     self.assertEqual(inv.desc, recorded.replace(
         dataset='fashion_mnist', transfer_init='random_mask', transfer_source=source,
         transfer_source_experiment='lottery', transfer_source_dataset='mnist',
@@ -67,7 +67,7 @@ class ParseTransferTest(absltest.TestCase):
       with self.assertRaises(hparams.HparamsError) as e:
         parse(*common, *args)
       self.assertEqual(str(e.exception), message)
-    with self.assertRaisesRegex(train_command.InputError, 'no lottery run found'):
+    with self.assertRaisesRegex(procedure_command.InputError, 'no lottery run found'):
       parse(f'--source_dir={empty}', '--dataset=mnist', '--transfer_init=reinit',
             f'--output_dir={empty}/out')
     self.assertEqual(os.listdir(empty), [])

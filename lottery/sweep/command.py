@@ -30,6 +30,7 @@ from absl import flags
 from foundations import cli
 from foundations import hparams
 from lottery import networks
+from lottery import procedure_command
 from lottery import procedures
 from lottery import train_command
 from lottery.procedures import transfer
@@ -102,10 +103,10 @@ def _transfer(fv: flags.FlagValues, names: List[str], common) -> SweepArgs:
   if unknown or not inits:
     raise train_command.InputError(f'--transfer_inits={",".join(inits)}: expected some of '
                                    f'{", ".join(hparams.TRANSFER_INITS)}')
-  levels = train_command.parse_levels(fv, 'control_levels')
+  levels = procedure_command.parse_levels(fv, 'control_levels')
   descs, tasks = {}, []
   for trial in range(1, fv['trials'].value + 1):
-    source_desc = train_command.load_source_desc(source, trial, plan.LOTTERY)
+    source_desc = procedure_command.load_source_desc(source, trial, plan.LOTTERY)
     for init in inits:
       desc = transfer.target_desc(source_desc, dataset, init, source)
       descs[(trial, desc.experiment_name)] = desc
@@ -126,7 +127,7 @@ def parse(argv: Sequence[str]) -> SweepArgs:
   cli.parse(fv, argv)
   if fv['help'].value:
     return SweepArgs(help=cli.help_text(fv, USAGE))
-  common = train_command._common(fv, train_command.Invocation())  # pylint: disable=protected-access
+  common = train_command.apply_common(fv, train_command.Invocation())
   if fv['transfer_source'].value or 'transfer' in fv['procedures'].value:
     return _transfer(fv, fv['procedures'].value, common)
   desc = train_command.resolve_desc(fv, networks.names()).replace(experiment_name='lottery')
@@ -143,8 +144,8 @@ def parse(argv: Sequence[str]) -> SweepArgs:
                             f'expected some of {", ".join(procedures.names())}')
   for name in names:  # a variant procedure's own hparams must not clash with the flags given
     procedures.get(name).variant_of(desc)
-  control = train_command.parse_levels(fv, 'control_levels')
-  one_shot = train_command.parse_levels(fv, 'one_shot_levels') or control
+  control = procedure_command.parse_levels(fv, 'control_levels')
+  one_shot = procedure_command.parse_levels(fv, 'one_shot_levels') or control
   rounds = desc.pruning.rounds
   too_deep = [v for v in (control or []) + (one_shot or []) if v > rounds]
   if too_deep:

@@ -54,13 +54,14 @@ def result_files(out):
 
 BY_HAND = """
 import sys
+from lottery import procedure_command
 from lottery import train_command
 out, hparams = sys.argv[1], sys.argv[2:]
 for trial in (1, 2):
   ids = ['prog', f'--trial={trial}', f'--output_dir={out}', '--progress=false']
   assert train_command.main_train([*ids, *hparams, f'--seed={trial}'], ['lenet300_100'], 'train') == 0
   for procedure, levels in (('reinit', '2'), ('random_prune', '2'), ('one_shot', '1,2')):
-    assert train_command.main_procedure([*ids, f'--levels={levels}'], procedure, procedure) == 0
+    assert procedure_command.main_procedure([*ids, f'--levels={levels}'], procedure, procedure) == 0
 """
 
 
