@@ -22,15 +22,13 @@ import shutil
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from absl import flags
-
-from foundations import cli
 from foundations import save_restore
 from lottery.report import aggregate
 from lottery.report import blocks
 from lottery.report import deconstruction_claims as dc
 from lottery.report import deconstruction_figures as figs
 from lottery.report import deconstruction_text as text
+from lottery.report import evidence_cli
 
 RUNS, SUPERMASK = 'lenet_mnist', 'supermask_init'
 CSV_COLUMNS = ('block', 'run', 'level', 'percent_remaining', 'trials', 'quantity', 'mean', 'min',
@@ -239,24 +237,10 @@ def assemble(root: str, results_dir: str, report: str,
 
 
 def main(argv) -> int:
-  fv = flags.FlagValues()  # private: importing this module defines no global flags
-  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
-  flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
-                      'Output root of tools/followup_evidence.sh.', flag_values=fv)
-  flags.DEFINE_string('results_dir', 'results/deconstruction', 'Where the figures and CSV go.',
-                      flag_values=fv)
-  flags.DEFINE_string('report', 'DECONSTRUCTION.md', 'The report (markdown).', flag_values=fv)
-  try:
-    cli.parse(fv, argv)
-    if fv['help'].value:
-      print(cli.help_text(fv, __doc__))
-      return 0
-    written = assemble(fv['evidence_root'].value, fv['results_dir'].value, fv['report'].value)
-  except (cli.UsageError, ValueError, OSError) as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  print('Wrote ' + ', '.join(written))
-  return 0
+  fv = evidence_cli.flag_values('tools/followup_evidence.sh', 'results/deconstruction',
+                                'DECONSTRUCTION.md')
+  return evidence_cli.run(fv, argv, __doc__, lambda fv: assemble(
+      fv['evidence_root'].value, fv['results_dir'].value, fv['report'].value))
 
 
 if __name__ == '__main__':

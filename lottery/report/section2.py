@@ -18,12 +18,10 @@ import os
 import sys
 from typing import Dict, List, Tuple
 
-from absl import flags
-
-from foundations import cli
 from foundations import save_restore
 from lottery.report import aggregate
 from lottery.report import analyze
+from lottery.report import evidence_cli
 
 
 NORMALIZATION_RUNS = (('unit (x/255)', 'lenet'), ('standard (mean/std)', 'lenet_norm_standard'),
@@ -165,22 +163,9 @@ def assemble(root: str, results_dir: str) -> List[str]:
 
 
 def main(argv) -> int:
-  fv = flags.FlagValues()  # private: importing this module defines no global flags
-  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
-  flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
-                      'Output root of tools/section2_evidence.sh.', flag_values=fv)
-  flags.DEFINE_string('results_dir', 'results/lenet', 'Where to write.', flag_values=fv)
-  try:
-    cli.parse(fv, argv)
-    if fv['help'].value:
-      print(cli.help_text(fv, __doc__))
-      return 0
-    written = assemble(fv['evidence_root'].value, fv['results_dir'].value)
-  except (cli.UsageError, ValueError, OSError) as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  print('Wrote ' + ', '.join(written))
-  return 0
+  fv = evidence_cli.flag_values('tools/section2_evidence.sh', 'results/lenet')
+  return evidence_cli.run(fv, argv, __doc__, lambda fv: assemble(fv['evidence_root'].value,
+                                                                 fv['results_dir'].value))
 
 
 if __name__ == '__main__':

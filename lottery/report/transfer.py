@@ -35,6 +35,7 @@ from foundations import cli
 from foundations import hparams
 from foundations import save_restore
 from lottery.report import aggregate
+from lottery.report import evidence_cli
 # First of matplotlib's importers: figures sets the Agg backend and keeps back matplotlib's
 # lines about a read-only home directory (a test sandbox).
 from lottery.report import figures
@@ -196,36 +197,23 @@ def assemble(root: str, results_dir: str, datasets: Sequence[str] = ('mnist', 'f
 
 
 def main(argv) -> int:
-  fv = flags.FlagValues()  # private: importing this module defines no global flags
-  flags.DEFINE_boolean('help', False, 'Show this help and exit.', flag_values=fv)
-  flags.DEFINE_string('evidence_root', os.path.join(os.path.expanduser('~'), 'lth_evidence'),
-                      'Output root of tools/transfer_evidence.sh.', flag_values=fv)
-  flags.DEFINE_string('results_dir', 'results/transfer', 'Where to write the figures and CSV.',
-                      flag_values=fv)
-  flags.DEFINE_string('report', 'TRANSFER.md', 'Where to write the report.', flag_values=fv)
+  fv = evidence_cli.flag_values('tools/transfer_evidence.sh', 'results/transfer', 'TRANSFER.md')
   flags.DEFINE_list('datasets', ['mnist', 'fashion_mnist'], 'The two datasets A,B.',
                     flag_values=fv)
   flags.DEFINE_string('prefix', 'lenet', 'The lottery runs are <root>/<prefix>_<dataset>.',
                       flag_values=fv)
   flags.DEFINE_list('trials', ['1', '2', '3'], 'Trials read.', flag_values=fv)
-  try:
-    cli.parse(fv, argv)
-    if fv['help'].value:
-      print(cli.help_text(fv, __doc__))
-      return 0
+
+  def make(fv) -> List[str]:
     if len(fv['datasets'].value) != 2:
       raise cli.UsageError(f'--datasets={",".join(fv["datasets"].value)}: expected two, A,B')
     try:
       trials = [int(t) for t in fv['trials'].value]
     except ValueError:
       raise cli.UsageError(f'--trials={",".join(fv["trials"].value)}: expected integers') from None
-    written = assemble(fv['evidence_root'].value, fv['results_dir'].value,
-                       fv['datasets'].value, fv['prefix'].value, trials, fv['report'].value)
-  except (cli.UsageError, ValueError, OSError) as e:
-    print(f'error: {e}', file=sys.stderr)
-    return 1
-  print('Wrote ' + ', '.join(written))
-  return 0
+    return assemble(fv['evidence_root'].value, fv['results_dir'].value, fv['datasets'].value,
+                    fv['prefix'].value, trials, fv['report'].value)
+  return evidence_cli.run(fv, argv, __doc__, make)
 
 
 if __name__ == '__main__':
