@@ -2,7 +2,7 @@
 
 import dataclasses
 import math
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -52,6 +52,23 @@ class Metrics:
     header = lines[0].split(',')
     return cls([{k: float(v) if v else None for k, v in zip(header, line.split(','))}
                 for line in lines[1:]])
+
+  @classmethod
+  def read(cls, path: str, required: Sequence[str] = ('iteration',)) -> 'Metrics':
+    """A metrics.csv file; ValueError naming the file when it is not one (or lacks a column of
+    `required`), so that a damaged file is one error line, not a traceback about a float."""
+    with open(path, errors='replace') as f:
+      text = f.read()
+    try:
+      metrics = cls.from_csv(text)
+    except (ValueError, IndexError) as e:
+      raise ValueError(f'{path}: not a metrics file ({e}); delete its level directory and '
+                       'rerun to recompute it') from None
+    missing = [c for c in required if metrics.rows and c not in metrics.rows[0]]
+    if missing:
+      raise ValueError(f'{path}: not a metrics file (no column {", ".join(missing)}); delete its '
+                       'level directory and rerun to recompute it')
+    return metrics
 
   def summary(self, first_stop: int = 1) -> Dict[str, float]:
     """The early stop and the accuracies there and at the end.

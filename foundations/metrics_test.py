@@ -71,6 +71,19 @@ class SummaryTest(absltest.TestCase):
         'train_loss']))  # files written before this change
     self.assertEqual(Metrics.from_csv(text).to_csv(), text)
 
+  def test_read_names_a_damaged_file(self):
+    good = self.create_tempfile(content=metrics([2.0, 0.5]).to_csv()).full_path
+    self.assertEqual(Metrics.read(good, ('iteration', 'test_accuracy')).column('val_loss').tolist(),
+                     [2.0, 0.5])
+    bad = self.create_tempfile(content='garbage\x00,\nfoo\n').full_path
+    with self.assertRaisesRegex(ValueError, f'^{bad}: not a metrics file \\(could not convert'):
+      Metrics.read(bad)
+    other = self.create_tempfile(content='a,b\n1,2\n').full_path
+    with self.assertRaisesWithLiteralMatch(
+        ValueError, f'{other}: not a metrics file (no column iteration); delete its level '
+        'directory and rerun to recompute it'):
+      Metrics.read(other)
+
   def test_non_finite_values_are_written_not_left_empty(self):
     m = metrics([2.0, NAN, math.inf])
     m.rows[0].update(train_loss=None, train_accuracy=None, test_loss=None, test_accuracy=None)

@@ -62,8 +62,7 @@ def load_metrics(output_dir: str, experiment: str, trial: int, level: int) -> Op
   path = paths.metrics(paths.run(output_dir, trial, level, experiment))
   if not os.path.exists(path):
     return None
-  with open(path) as f:
-    return Metrics.from_csv(f.read())
+  return Metrics.read(path)
 
 
 def aggregate(output_dir: str, experiments=EXPERIMENTS,

@@ -74,8 +74,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def _side(store: experiment_lib.LevelStore, level: int, masks) -> Side:
   summary = store.load_summary(level)  # JsonError names a damaged file
-  with open(paths.metrics(store.run_dir(level))) as f:
-    metrics = Metrics.from_csv(f.read())
+  metrics = Metrics.read(paths.metrics(store.run_dir(level)), ('iteration', 'test_accuracy'))
   trained = metrics.column('test_accuracy')[metrics.column('iteration') > 0]
   return Side(pm=pruning.percent_remaining(masks),
               pm_per_layer={k: 100.0 * np.count_nonzero(m) / m.size for k, m in masks.items()},

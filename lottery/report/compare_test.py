@@ -66,6 +66,16 @@ class CompareTest(tf.test.TestCase):
     self.assertEqual(compare.jaccard(a, b), 1 / 3)
     self.assertEqual(compare.jaccard(a * 0, b * 0), 1.0)
 
+  def test_a_damaged_metrics_file_is_one_line_naming_it(self):
+    run = tiny_run.copy_of_shared_run()
+    damaged = paths.metrics(paths.run(run, 1, 2, 'lottery'))
+    with open(damaged, 'w') as f:
+      f.write('garbage\x00,\nfoo\n')
+    with mock.patch('sys.stderr', new_callable=io.StringIO) as stderr:
+      self.assertEqual(compare.main(['p', run, run]), 1)
+    self.assertLen(stderr.getvalue().splitlines(), 1)
+    self.assertTrue(stderr.getvalue().startswith(f'error: {damaged}: not a metrics file'))
+
   def test_bad_arguments_are_one_line_errors(self):
     empty = self.create_tempdir().full_path
     self.assertEqual(compare.main(['p', empty]), 1)
