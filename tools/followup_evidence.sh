@@ -23,8 +23,11 @@ LENET=(--network=lenet300_100 --preset=paper --procedures=lottery --workers="${W
        --noanalyze)
 "$PY" -m lottery sweep "${LENET[@]}" --dataset=mnist --trials=5 --rounds=0 \
   --output_dir="$ROOT/lenet_mnist"
-OPENBLAS_NUM_THREADS=1 "$PY" -m lottery supermask --output_dir="$ROOT/lenet_mnist" \
-  --trials=1,2,3,4,5 --levels=1-24 --criteria=all --report_dir="$ROOT/supermask_init"
+# Evaluated once (its run record says when, with which code); delete the folder to redo it.
+if [ ! -f "$ROOT/supermask_init/supermask_init_run.json" ]; then
+  OPENBLAS_NUM_THREADS=1 "$PY" -m lottery supermask --output_dir="$ROOT/lenet_mnist" \
+    --trials=1,2,3,4,5 --levels=1-24 --criteria=all --report_dir="$ROOT/supermask_init"
+fi
 for dataset in mnist fashion_mnist; do
   "$PY" -m lottery sweep "${LENET[@]}" --dataset="$dataset" --trials=3 --rounds=15 \
     --output_dir="$ROOT/lenet_$dataset"
