@@ -5,7 +5,8 @@ procedures: it receives `start_level` (what a level starts from: initial
 weights and masks) and `train_level` (trains it); each way of producing a
 level is one such `start_level`. The loop adds what the reference lacked: each
 finished level is stored on disk and never recomputed, so an interrupted
-experiment resumes at its first unfinished level.
+experiment resumes at its first unfinished level (inside it, training resumes from the
+level's checkpoint, if any: foundations.checkpoints; a checkpoint never marks a level finished).
 
 `LevelStore` is the one answer to "is this level finished" (its summary.json
 exists); `trials` and `experiment_names` list what an output directory holds.

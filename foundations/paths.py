@@ -3,6 +3,7 @@
   <output_dir>/trial<T>/<level>/<experiment_name>/{initial,final,masks}.npz, final_biases.npz
                                                  /frozen.npz (only with frozen pruned weights)
                                                  /metrics.csv, summary.json, tensorboard/
+                                                 /checkpoint.npz (while a level is unfinished)
   <output_dir>/trial<T>/<experiment_name>.hparams.json    (guards against mixing configs)
   <output_dir>/trial<T>/<experiment_name>.results.md      (table of all levels)
 """
@@ -63,6 +64,11 @@ def metrics(run_dir: str) -> str:
 def summary(run_dir: str) -> str:
   """Written last: its presence marks the level as finished."""
   return os.path.join(run_dir, 'summary.json')
+
+
+def checkpoint(run_dir: str) -> str:
+  """An unfinished level's resumable state (foundations.checkpoints); deleted when it finishes."""
+  return os.path.join(run_dir, 'checkpoint.npz')
 
 
 def tensorboard(run_dir: str) -> str:

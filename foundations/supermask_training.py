@@ -103,6 +103,12 @@ class SupermaskTraining:
       v.assign(tf.zeros_like(v))
     self._evals.assign(0)
 
+  def state_variables(self) -> List[tf.Variable]:
+    """What a checkpoint holds (trainer.CompiledTraining.state_variables): the model's
+    variables (frozen kernels and biases, scores), the optimizer's, and the evaluation count,
+    which seeds the next evaluation's mask draw (the draw seed itself is set before each use)."""
+    return list(self.model.variables) + list(self.optimizer.variables) + [self._evals]
+
   def sampled_accuracies(self, x: tf.Tensor, y: tf.Tensor, count: int) -> List[float]:
     """Accuracy on (x, y) of each of `count` sampled masks (draws 0..count-1 of stream 2)."""
     return [float(self._evaluate_draw([None, (x, y)], tf.constant(i, tf.int64)).numpy()[3])

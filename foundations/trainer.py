@@ -11,12 +11,14 @@ evaluated together in one call.
 """
 
 import math
+import time
 from typing import Callable, Dict, List, Optional, Protocol, Tuple
 
 import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
+from foundations import checkpoints
 from foundations import masked_layers
 from foundations import quiet
 from foundations import xla_cache
@@ -92,6 +94,13 @@ class IndexStream:
       self._buffer = np.concatenate([self._buffer, next(self._epochs).numpy()])
     block, self._buffer = self._buffer[:need], self._buffer[need:]
     return block.reshape(steps, batch_size)
+
+  def skip(self, count: int) -> None:
+    """Drops the next `count` indices as take() would hand them out, one epoch at a time."""
+    while count > len(self._buffer):
+      count -= len(self._buffer)
+      self._buffer = next(self._epochs).numpy()
+    self._buffer = self._buffer[count:]
 
 
 def make_run_steps(step: Callable, jit_compile: bool) -> Callable:
@@ -169,11 +178,17 @@ class CompiledTraining:
     for v in self.optimizer.variables:
       v.assign(tf.zeros_like(v))
 
+  def state_variables(self) -> List[tf.Variable]:
+    """Every variable training reads or changes, in a fixed order (what a checkpoint holds):
+    the model's (kernels, masks, biases, frozen values, tfmot's counters) and the optimizer's."""
+    return list(self.model.variables) + list(self.optimizer.variables)
+
 
 def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, data_seed: int,
           on_eval: Optional[Callable[[Dict[str, float]], None]] = None,
           snapshot_iteration: Optional[int] = None,
-          on_snapshot: Optional[Callable[[], None]] = None, first_stop: int = 1) -> Metrics:
+          on_snapshot: Optional[Callable[[], None]] = None, first_stop: int = 1,
+          checkpoint: Optional[checkpoints.Checkpoint] = None) -> Metrics:
   """Trains `compiled.model` in place for hp.training_iterations steps, evaluating every
   hp.eval_every; the optimizer starts fresh (compiled.reset()), the weights as the caller set them.
 
@@ -189,6 +204,10 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     first_stop: the first iteration the early stop may be chosen at (Metrics.summary's
       first_stop); with hp.test_eval == 'needed' the test set is evaluated at every new
       validation-loss minimum from there on.
+    checkpoint: if set, training resumes from a trustworthy checkpoint there (its rows are
+      passed to on_eval again, the snapshot was taken before it was saved) and saves one after
+      an evaluation at most every checkpoint.seconds (foundations.checkpoints); the caller
+      deletes it once the level's results are written.
   """
   compiled.reset()
   masked_layers.zero_pruned(compiled.model)  # what the compiled step assumes (masked_layers)
@@ -241,9 +260,19 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     if on_snapshot is not None and iteration == snapshot_iteration:
       on_snapshot()
 
-  record(0, None, None)
-  maybe_snapshot(0)
-  iteration = 0
+  variables = compiled.state_variables() if checkpoint else []
+  resumed = checkpoint and checkpoints.restore(checkpoint, variables, hp.training_iterations)
+  if resumed:
+    iteration, best_val[0] = resumed.iteration, resumed.best_val
+    metrics.rows.extend(resumed.rows)
+    order.skip(iteration * hp.batch_size)
+    for row in resumed.rows if on_eval else []:
+      on_eval(row)
+  else:
+    record(0, None, None)
+    maybe_snapshot(0)
+    iteration = 0
+  saved_at = time.monotonic()
   # Train-loss/accuracy accumulate over all steps since the last evaluation,
   # including when a snapshot splits the chunk in two.
   loss_sum, correct_sum, since_eval = 0.0, 0.0, 0
@@ -264,5 +293,12 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
     if iteration == next_eval:
       record(iteration, loss_sum / since_eval, correct_sum / since_eval)
       loss_sum, correct_sum, since_eval = 0.0, 0.0, 0
+      # Only here: nothing but the variables, rows and best_val carries to the next chunk.
+      if (checkpoint and iteration < hp.training_iterations and
+          time.monotonic() - saved_at >= checkpoint.seconds):
+        checkpoints.save(checkpoint, variables,
+                         checkpoints.State(iteration, metrics.rows, best_val[0]),
+                         hp.training_iterations)
+        saved_at = time.monotonic()
   xla_cache.publish()  # what this level compiled, for the next process
   return metrics

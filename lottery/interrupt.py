@@ -2,7 +2,8 @@
 
 Every file a run writes is written atomically (foundations.save_restore) and a level is
 finished only once its summary.json exists, so stopping anywhere keeps the finished levels
-and leaves the unfinished one to be recomputed; all that is left to do is to say so.
+and leaves the unfinished one to be recomputed (from its last checkpoint where it saved one,
+foundations.checkpoints); all that is left to do is to say so.
 """
 
 import signal

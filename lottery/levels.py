@@ -15,6 +15,7 @@ import os
 import time
 from typing import Callable, List, Optional, Sequence
 
+from foundations import checkpoints
 from foundations import experiment
 from foundations import hparams
 from foundations import metrics as metrics_lib
@@ -67,20 +68,40 @@ def check_or_record_hparams(desc: hparams.Desc, output_dir: str) -> None:
 
 
 def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, network,
-                     show_progress: bool = True) -> Callable:
+                     show_progress: bool = True, checkpoint_root: Optional[str] = None,
+                     checkpoint_seconds: Optional[float] = checkpoints.DEFAULT_SECONDS
+                     ) -> Callable:
   """train_level(start, level, run_dir) -> experiment.Result for the level loop.
 
   The procedure's `training` makes each level's model; its `rewind_point` says whether (and at
   which iteration) a level also saves its weights for late resetting (rewind.npz,
-  rewind_biases.npz).
+  rewind_biases.npz). A level saves a checkpoint (foundations.checkpoints) at most every
+  checkpoint_seconds (None: never) in its run dir, or in its dir under checkpoint_root when
+  given, and resumes from it; it is deleted once the level's results are made.
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from foundations import masked_layers  # pylint: disable=g-import-not-at-top
   from foundations import trainer  # pylint: disable=g-import-not-at-top
   models = level_models.Models(desc, network)
 
+  def level_checkpoint(start: experiment.Start, level: int, run_dir: str):
+    """The level's Checkpoint, keyed by everything that decides what it computes; None
+    where a resumed level could differ from an uninterrupted one."""
+    if checkpoint_seconds is None or desc.model.dropout:  # dropout's random state lives in its
+      return None  # ops, not in variables: it cannot be saved
+    directory = run_dir
+    if checkpoint_root is not None:
+      if procedure.rewind_point(desc, level) is not None:  # rewind.npz would be written in the
+        return None  # run dir (a sweep task's scratch), lost with the task, but not redone
+      directory = paths.run(checkpoint_root, desc.trial, level, desc.experiment_name)
+    key = checkpoints.digest(desc.to_dict(), procedure.name, level, start.initial, start.masks,
+                             start.biases, start.prune_to, start.frozen)
+    return checkpoints.Checkpoint(paths.checkpoint(directory), key, checkpoint_seconds,
+                                  f'level {level}')
+
   def train_level(start: experiment.Start, level: int, run_dir: str) -> experiment.Result:
     begin = time.time()
+    checkpoint = level_checkpoint(start, level, run_dir)
     made = procedure.training(models, start)
     model = made.compiled.model
     writer = tf.summary.create_file_writer(paths.tensorboard(run_dir))
@@ -100,9 +121,12 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
       metrics = trainer.train(made.compiled, data, desc.training,
                               seeds.derive(desc.seed, desc.trial, 'data', level), on_eval=on_eval,
                               snapshot_iteration=procedure.rewind_point(desc, level),
-                              on_snapshot=save_rewind, first_stop=made.first_stop)
+                              on_snapshot=save_rewind, first_stop=made.first_stop,
+                              checkpoint=checkpoint)
     except metrics_lib.Diverged as e:  # no summary.json: the level is not a result
       writer.close()
+      if checkpoint:  # a rerun with other settings has another key; the same ones diverge again
+        checkpoints.remove(checkpoint.path)
       save_restore.save_text(paths.metrics(run_dir), e.metrics.to_csv())  # where it went wrong
       raise DivergedError(f'level {level} {e}; lower --learning_rate') from None
     writer.close()
@@ -117,6 +141,8 @@ def make_train_level(procedure: procedures.Procedure, desc: hparams.Desc, data, 
                                metrics.to_csv(), summary,
                                masks=masks if made.changes_masks else None,
                                frozen=made.frozen(model) if made.frozen else None)
+    if checkpoint:  # the results are made: the level's files follow at once, summary.json last
+      checkpoints.remove(checkpoint.path)
     if made.own:  # a model for this level alone: drop it and its graphs
       del made, model
       models.release()
@@ -130,7 +156,8 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
         show_progress: bool = True,
         on_level: Optional[Callable[[int, dict, bool], None]] = None,
         source_dir: Optional[str] = None,
-        on_start: Optional[Callable[[List[int], List[int]], None]] = None) -> List[dict]:
+        on_start: Optional[Callable[[List[int], List[int]], None]] = None,
+        checkpoint_root: Optional[str] = None, checkpoints_on: bool = True) -> List[dict]:
   """Trains (or resumes) `procedure` at `levels`; returns their summaries.
 
   Args:
@@ -146,8 +173,12 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
     source_dir: the output directory of the run a control reads (default: output_dir); it
       is only read.
     on_start: called (levels to have, levels finished earlier) before the first.
+    checkpoint_root: the output directory whose level dirs hold the levels' checkpoints
+      (default: output_dir, i.e. each level's run dir); checkpoints_on: False for none. How
+      often they are saved is $LTH_CHECKPOINT_SECONDS (foundations.checkpoints).
   """
   source_name = source_name or desc.experiment_name
+  seconds = checkpoints.interval_seconds() if checkpoints_on else None  # bad value: refused now
   desc = procedure.variant_of(desc)  # the hparams a variant procedure sets (e.g. mask_criterion)
   name = procedure.experiment_name(desc)
   run_desc = procedure.describe(desc).replace(experiment_name=name)
@@ -162,7 +193,7 @@ def run(procedure: procedures.Procedure, desc: hparams.Desc, data, network, outp
   @functools.lru_cache(maxsize=None)
   def ready():  # made when a level must run: rerunning finished levels starts no TensorFlow
     return make_train_level(procedure, run_desc, data() if callable(data) else data, network,
-                            show_progress)
+                            show_progress, checkpoint_root, seconds)
 
   def start(level):
     ready()  # first: a procedure may draw weights with TensorFlow, which must be set up by then

@@ -21,8 +21,10 @@ One level, 0 (the unpruned network). Its files:
                expected_mask_test_accuracy, expected_mask_percent_remaining (= its Pm, also
                percent_remaining) and keep_probability_percent (100 x mean sigmoid(score):
                the expected Pm of a sampled mask).
-A level restarts from its first step when interrupted; masks are stateless draws seeded by
-(run seed, trial, step), so the rerun's files are identical to an uninterrupted run's.
+An interrupted level resumes from its last checkpoint (foundations.checkpoints, at most every
+$LTH_CHECKPOINT_SECONDS, default 300 s), or from its first step without one; masks are stateless
+draws seeded by (run seed, trial, step) and the evaluation count is checkpointed, so either
+way the rerun's files are identical to an uninterrupted run's.
 """
 
 import numpy as np

@@ -1,6 +1,7 @@
 """The sweep's driver: submits ready tasks to Ray, writes their results, shows progress.
 
-Only this process writes --output_dir. A task's inputs (the npz files and
+Only this process writes results to --output_dir (a worker keeps at most a level's
+scratch checkpoint there, lottery.sweep.worker). A task's inputs (the npz files and
 summary of the levels it reads) are read here and sent with it; its outputs
 come back as bytes and are written atomically, summary.json last, so a killed
 driver leaves every level either finished or absent.
@@ -235,7 +236,8 @@ def run(args) -> int:
           continue
         desc = task_desc(args, task.trial, task.experiment, recorded=False)
         ref = remote.remote(desc.to_dict(), task.procedure, task.level,
-                            task_inputs(args, task), args.data_dir, args.output_dir)
+                            task_inputs(args, task), args.data_dir, args.output_dir,
+                            os.path.abspath(args.output_dir))
         running[ref] = task
       if not running:
         continue

@@ -1,7 +1,7 @@
 """One sweep task on a worker: inputs arrive as bytes, outputs leave as bytes.
 
-A worker never touches the sweep's --output_dir (there may be no shared
-filesystem). It lays the input files it was sent into a private scratch
+A worker writes no result to the sweep's --output_dir (there may be no shared
+filesystem); its only file there is a level's checkpoint (see run_task). It lays the input files it was sent into a private scratch
 directory in the usual layout, runs the level with exactly the code the
 runners use (`lottery.levels.run`), and returns every file the level wrote.
 Datasets are loaded from the worker's own data cache (filled and
@@ -65,14 +65,16 @@ def read_tree(root: str, relative_to: str) -> Files:
 
 
 def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
-             data_dir: Optional[str] = None, output_dir_label: str = '<output_dir>') -> dict:
+             data_dir: Optional[str] = None, output_dir_label: str = '<output_dir>',
+             checkpoint_root: Optional[str] = None) -> dict:
   """Runs one level of `procedure` for the described trial; returns its files or its error.
 
   Returns:
     dict(files=Files of the level's run dir, summary, seconds, node, host, pid) on
     success, or dict(error=one line, ...) when the level cannot run (a bad input
     file, a missing dataset). Paths in the error name `output_dir_label`, the
-    driver's output dir, not the scratch dir.
+    driver's output dir, not the scratch dir. checkpoint_root: the driver's output dir as an
+    absolute path, where the level's checkpoint goes if this node sees it (None: nowhere).
   """
   begin = time.time()
   record = dict(host=socket.gethostname(), pid=os.getpid(), node=_node_id())
@@ -89,9 +91,16 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
     _configure_tensorflow()
     network = networks.get(desc.model.network)
     proc = procedures.get(procedure)
+    # The one file a worker writes under the driver's output dir: the level's checkpoint, so a
+    # task killed and retried (Ray's max_retries, a rerun sweep) resumes inside its level.
+    # It is scratch, not a result: the driver never reads it, a finished level deletes it, and
+    # one of another run is ignored. Where that dir is not on this node (a cluster without a
+    # shared filesystem) no checkpoint is kept: interrupted levels restart, as before.
+    keep = checkpoint_root is not None and os.path.isdir(checkpoint_root)
     try:
       summaries = levels.run(proc, desc, _data(desc, network, data_dir), network, scratch,
-                             [level], source_name='lottery', show_progress=False)
+                             [level], source_name='lottery', show_progress=False,
+                             checkpoint_root=checkpoint_root, checkpoints_on=keep)
     except (NpzError, DatasetError, procedures.MissingSourceError, hparams.HparamsError,
             reference_format.FormatError) as e:  # FormatError: an --initial_weights file
       return dict(record, error=str(e).replace(scratch, output_dir_label),
