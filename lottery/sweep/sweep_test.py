@@ -122,6 +122,34 @@ class SweepTest(absltest.TestCase):
     self.assertEqual({line['tasks'] for line in log}, {'14'})
     self.assertIn('--workers=2', log[0]['command'])
 
+  def test_a_task_stopped_inside_its_level_resumes_there_to_the_same_files(self):
+    root = self.create_tempdir().full_path
+    args = ['lottery.sweep.command', '--trials=1', '--rounds=0', '--training_iterations=8000',
+            '--eval_every=100', '--procedures=lottery', '--workers=1', '--noanalyze']
+    with mock.patch.dict(os.environ, LTH_CHECKPOINT_SECONDS='off'):
+      full = subprocess_run.run(*args, f'--output_dir={root}/full')
+    self.assertEqual(full.returncode, 0, full.stderr)
+    cut = os.path.join(root, 'cut')
+    run_dir = paths.run(cut, 1, 0, 'lottery')
+    with mock.patch.dict(os.environ, LTH_CHECKPOINT_SECONDS='0'):  # one at every evaluation
+      proc = subprocess_run.popen(*args, f'--output_dir={cut}', stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+      deadline = time.time() + 300
+      while not os.path.exists(paths.checkpoint(run_dir)):  # the worker writes it there
+        self.assertIsNone(proc.poll(), 'the sweep ended before its level saved a checkpoint')
+        self.assertLess(time.time(), deadline)
+        time.sleep(0.05)
+      proc.send_signal(signal.SIGTERM)
+      self.assertEqual(proc.wait(timeout=120), 143)
+      self.assertFalse(os.path.exists(paths.summary(run_dir)))  # stopped inside the level
+      self.assertTrue(os.path.exists(paths.checkpoint(run_dir)))
+      resumed = subprocess_run.run(*args, f'--output_dir={cut}')
+    self.assertEqual(resumed.returncode, 0, resumed.stderr)
+    got, expected = result_files(cut), result_files(os.path.join(root, 'full'))
+    self.assertEqual(sorted(got), sorted(expected))  # no checkpoint.npz left behind
+    for rel, data in expected.items():
+      self.assertEqual(got[rel], data, rel)
+
   def test_kill_9_of_the_driver_then_rerun_gives_the_same_files(self):
     out = os.path.join(self.create_tempdir().full_path, 'killed')
     # Every process of the killed sweep's Ray node inherits this variable.
