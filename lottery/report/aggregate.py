@@ -29,6 +29,11 @@ class Stat:
     values = np.asarray(values, dtype=np.float64)
     return cls(float(values.mean()), float(values.min()), float(values.max()))
 
+  def bracketed(self, scale: float = 100.0, digits: int = 2) -> str:
+    """mean [min, max], always with the bracket (one trial: [x, x])."""
+    return (f'{self.mean * scale:.{digits}f} [{self.min * scale:.{digits}f}, '
+            f'{self.max * scale:.{digits}f}]')
+
   def fmt(self, scale: float = 1.0, digits: int = 2) -> str:
     if self.min == self.max:
       return f'{self.mean * scale:.{digits}f}'

@@ -78,18 +78,12 @@ def rows(summaries, experiment: str, trials: Sequence[int], levels: Sequence[int
           for level, got in sorted(by_level.items())]
 
 
-def cell(stat: aggregate.Stat, scale: float = 100.0, digits: int = 2) -> str:
-  """mean [min, max], always with the bracket."""
-  return (f'{stat.mean * scale:.{digits}f} [{stat.min * scale:.{digits}f}, '
-          f'{stat.max * scale:.{digits}f}]')
-
-
 def table(got: List[aggregate.Row]) -> str:
   lines = ['| run | level | Pm (%) | trials | test acc @ early stop (%) | test acc @ end (%) | '
            'early-stop iteration |', '|---|---:|---:|---:|---:|---:|---:|']
   lines += [f'| {r.experiment} | {r.level} | {r.percent_remaining:.1f} | {r.trials} | '
-            f'{cell(r.accuracy_at_early_stop)} | {cell(r.final_accuracy)} | '
-            f'{cell(r.early_stop, 1, 0)} |' for r in got]
+            f'{r.accuracy_at_early_stop.bracketed()} | {r.final_accuracy.bracketed()} | '
+            f'{r.early_stop.bracketed(1, 0)} |' for r in got]
   return '\n'.join(lines) + '\n'
 
 

@@ -154,11 +154,6 @@ runs: {counted}. Accuracies are test accuracies, mean [min, max] over trials.
 """
 
 
-def _stat(stat: aggregate.Stat, digits: int = 2, scale: float = 100.0) -> str:
-  return (f'{stat.mean * scale:.{digits}f} [{stat.min * scale:.{digits}f}, '
-          f'{stat.max * scale:.{digits}f}]')
-
-
 def _best_rows(cells, best) -> List[Tuple[str, str, int]]:
   """The best cell of every (criterion, weights), highest mean first."""
   keys = [(c, w, level) for (c, w), level in best.items()]
@@ -170,7 +165,7 @@ def init_table(cells, best) -> str:
            'masked net (%) |', '|---|---|---:|---:|---:|---:|']
   for key in _best_rows(cells, best):
     pm, stat, trials = cells[key]
-    lines.append(f'| {key[0]} | {key[1]} | {key[2]} | {pm:.1f} | {trials} | {_stat(stat)} |')
+    lines.append(f'| {key[0]} | {key[1]} | {key[2]} | {pm:.1f} | {trials} | {stat.bracketed()} |')
   return '\n'.join(lines) + '\n'
 
 
@@ -219,8 +214,8 @@ def learned_table(got: List[LearnedRow]) -> str:
            'expected mask: Pm (%) | keep probability (%) |', '|---|---:|---:|---:|---:|---:|']
   for variant, trials, s in got:
     accuracy, expected, pm, keep = (s[k] for k in LEARNED_KEYS)
-    lines.append(f'| {variant} | {trials} | {_stat(accuracy)} | {_stat(expected)} | '
-                 f'{_stat(pm, 1, 1.0)} | {_stat(keep, 1, 1.0)} |')
+    lines.append(f'| {variant} | {trials} | {accuracy.bracketed()} | {expected.bracketed()} | '
+                 f'{pm.bracketed(1.0, 1)} | {keep.bracketed(1.0, 1)} |')
   return '\n'.join(lines) + '\n'
 
 

@@ -99,12 +99,6 @@ def direction_rows(root: str, prefix: str, source: str, target: str,
   return sorted(rows, key=lambda r: (r.level, RUNS.index(r.run)))
 
 
-def _stat(stat: aggregate.Stat, scale: float, digits: int) -> str:
-  """mean [min, max], always with the bracket (one trial: [x, x])."""
-  return (f'{stat.mean * scale:.{digits}f} [{stat.min * scale:.{digits}f}, '
-          f'{stat.max * scale:.{digits}f}]')
-
-
 def markdown_table(rows: List[Row]) -> str:
   """The direction's table; 'vs own ticket' and 'vs dense' are differences of the means at early
   stop from the target's own ticket at that level and from its dense net (pp)."""
@@ -121,9 +115,9 @@ def markdown_table(rows: List[Row]) -> str:
            '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
   for r in rows:
     lines.append(f'| {r.run} | {r.level} | {r.percent_remaining:.1f} | {r.trials} | '
-                 f'{_stat(r.at_stop, 100, 2)} | {diff(r, own.get(r.level))} | '
-                 f'{diff(r, dense[0] if dense else None)} | {_stat(r.at_end, 100, 2)} | '
-                 f'{_stat(r.early_stop, 1, 0)} |')
+                 f'{r.at_stop.bracketed(100, 2)} | {diff(r, own.get(r.level))} | '
+                 f'{diff(r, dense[0] if dense else None)} | {r.at_end.bracketed(100, 2)} | '
+                 f'{r.early_stop.bracketed(1, 0)} |')
   return '\n'.join(lines) + '\n'
 
 
