@@ -14,6 +14,7 @@ import dataclasses
 import json
 from typing import Any, Dict, Iterator, Optional, Tuple
 
+from foundations import hparam_fields
 from foundations import mask_criteria
 from foundations import pruned_weights
 
@@ -33,47 +34,11 @@ KEPT_INITS = ('rewind', 'reinit', 'reshuffle', 'signed_reinit', 'signed_reshuffl
 CURVE_ITERATIONS = 15000
 
 
-class HparamsError(ValueError):
-  """Invalid hyperparameters; the message is one line."""
-
-
-def field(default, help_text: str, flag: Optional[str] = None, choices: Tuple[str, ...] = (),
-          follows: Optional[Tuple[str, float]] = None, set_by: str = ''):
-  """A dataclass field with its flag's help.
-
-  Optional: the flag's name when it differs from the field's, the allowed
-  values, `follows=(other, factor)`: the field is factor x the other
-  field's value unless given itself, whether the Desc is made by construction,
-  `Desc.replace` or flags (its default must then be None), and `set_by`: the
-  procedure that sets the field from its own flags (no flag is generated for it).
-  """
-  return dataclasses.field(default=default, metadata={
-      'help': help_text, 'flag': flag, 'choices': choices, 'follows': follows,
-      'set_by': set_by})
-
-
-def _check_choices(group) -> None:
-  for f in dataclasses.fields(group):
-    allowed, value = f.metadata.get('choices'), getattr(group, f.name)
-    if allowed and value not in allowed:
-      raise HparamsError(f'--{flag_name(f)}={value}: expected one of {", ".join(allowed)}')
-
-
-def _fill_follows(group) -> None:
-  """Sets every field of a (frozen) group left at None that `follows` another to its share."""
-  for f in dataclasses.fields(group):
-    follows = f.metadata.get('follows')
-    if follows and getattr(group, f.name) is None:
-      object.__setattr__(group, f.name, getattr(group, follows[0]) * follows[1])
-
-
-def flag_name(f: dataclasses.Field) -> str:
-  return f.metadata.get('flag') or f.name
-
-
-def has_flag(f: dataclasses.Field) -> bool:
-  """Whether the field gets a generated flag (fields a procedure sets itself do not)."""
-  return not f.metadata.get('set_by')
+# The field machinery lives in hparam_fields; its names are used from here.
+HparamsError = hparam_fields.HparamsError
+field = hparam_fields.field
+flag_name = hparam_fields.flag_name
+has_flag = hparam_fields.has_flag
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,7 +60,7 @@ class DatasetHparams:
     for name in ('validation_size', 'test_size'):
       if getattr(self, name) < 0:
         raise HparamsError(f'--{name}={getattr(self, name)}: must be >= 0')
-    _check_choices(self)
+    hparam_fields.check_choices(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +98,7 @@ class TrainingHparams:
         raise HparamsError(f'--{name}={getattr(self, name)}: must be positive')
     if self.learning_rate <= 0:
       raise HparamsError(f'--learning_rate={self.learning_rate}: must be positive')
-    _check_choices(self)
+    hparam_fields.check_choices(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,7 +148,7 @@ class PruningHparams:
   # --- end of the Zhou et al. block
 
   def __post_init__(self):
-    _fill_follows(self)  # output_prune_percent: half of prune_percent unless given
+    hparam_fields.fill_follows(self)  # output_prune_percent: half of prune_percent unless given
 
   def validate(self) -> None:
     for name in ('prune_percent', 'output_prune_percent', 'conv_prune_percent'):
@@ -199,7 +164,7 @@ class PruningHparams:
                          '0 <= gmp_begin < gmp_end <= 1')
     if self.gmp_frequency <= 0:
       raise HparamsError(f'--gmp_frequency={self.gmp_frequency}: must be positive')
-    _check_choices(self)
+    hparam_fields.check_choices(self)
     if self.mask_criterion != 'large_final' and self.pruning_rule != 'exact':
       raise HparamsError(f'--mask_criterion={self.mask_criterion}: needs --pruning_rule=exact '
                          '(the reference rule is a magnitude cutoff)')
