@@ -21,7 +21,7 @@ import tensorflow as tf
 import tf_keras as keras
 
 from foundations import supermask_layers
-from foundations import trainer
+from foundations import train_steps
 from foundations.hparams import TrainingHparams
 
 Arrays = Dict[str, np.ndarray]
@@ -60,25 +60,17 @@ class SupermaskTraining:
                              lambda i: (lambda: fold(draw, i)))
     self.layers = [layer for layer in self.model.layers
                    if isinstance(layer, supermask_layers.SupermaskDense)]
-    self.optimizer = trainer.make_optimizer(hp)
+    self.optimizer = train_steps.make_optimizer(hp)
     variables = self.model.trainable_variables
     self.optimizer.build(variables)
     model, optimizer = self.model, self.optimizer
 
-    def step(x, y):
-      draw.assign(fold(keys[_TRAIN], optimizer.iterations))
-      with tf.GradientTape() as tape:
-        logits = model(x, training=True)
-        loss = tf.reduce_mean(
-            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-      correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), y),
-                                      tf.float32))
-      return loss, correct
+    # Each step draws its masks from the key folded with the optimizer's step count.
+    step = train_steps.make_step(model, optimizer, variables,
+                             before=lambda: draw.assign(fold(keys[_TRAIN], optimizer.iterations)))
+    run_steps = train_steps.make_run_steps(step, jit_compile)
 
-    run_steps = trainer.make_run_steps(step, jit_compile)
-
-    evaluate_all = trainer.make_evaluate(self.model, eval_batch_size)
+    evaluate_all = train_steps.make_evaluate(self.model, eval_batch_size)
 
     @tf.function(autograph=False)
     def evaluate(eval_sets):

@@ -21,6 +21,7 @@ import tf_keras as keras
 from foundations import checkpoints
 from foundations import masked_layers
 from foundations import quiet
+from foundations import train_steps
 from foundations import xla_cache
 from foundations.hparams import CURVE_ITERATIONS, TrainingHparams
 from foundations.metrics import Diverged, Metrics
@@ -37,43 +38,6 @@ class TrainingData(Protocol):
 
   def eval_sets(self) -> List[Optional[Tuple[tf.Tensor, tf.Tensor]]]:
     """[validation, test] as (x, y) tensors; None for a missing split."""
-
-
-def make_optimizer(hp: TrainingHparams) -> keras.optimizers.Optimizer:
-  if hp.optimizer == 'adam':
-    return keras.optimizers.Adam(hp.learning_rate)
-  if hp.optimizer == 'momentum':  # learned supermasks (Zhou et al. 2019)
-    return keras.optimizers.SGD(hp.learning_rate, momentum=0.9)
-  return keras.optimizers.SGD(hp.learning_rate)
-
-
-def make_evaluate(model: keras.Model, batch_size: int) -> Callable:
-  """A tf.function(eval_sets) returning [val_loss, val_acc, test_loss, test_acc] (val nan if absent).
-
-  eval_sets is TrainingData.eval_sets(): the tensors are arguments, so one trace serves every
-  dataset of the same shapes.
-  """
-
-  def loss_and_accuracy(x, y):
-    n = int(x.shape[0])
-    loss_sum, correct = tf.constant(0.0), tf.constant(0)
-    for start in range(0, n, batch_size):  # static: a few slices at most
-      xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-      logits = model(xb, training=False)
-      loss_sum += tf.reduce_sum(
-          tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits))
-      correct += tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), yb),
-                                       tf.int32))
-    return loss_sum / n, tf.cast(correct, tf.float32) / n
-
-  @tf.function(autograph=False)
-  def evaluate(eval_sets):
-    out = []
-    for t in eval_sets:
-      out.extend([tf.constant(np.nan), tf.constant(np.nan)] if t is None else loss_and_accuracy(*t))
-    return tf.stack(out)
-
-  return evaluate
 
 
 class IndexStream:
@@ -103,29 +67,6 @@ class IndexStream:
     self._buffer = self._buffer[count:]
 
 
-def make_run_steps(step: Callable, jit_compile: bool) -> Callable:
-  """run_steps(indices [steps, batch], x_all, y_all) -> (mean loss, accuracy) of the chunk: one
-  `step(x, y) -> (loss, number correct)` per row of indices, on examples gathered from the
-  in-memory training set; the whole chunk is one compiled loop (no per-step dispatch)."""
-
-  @tf.function(jit_compile=jit_compile, reduce_retracing=True, autograph=False)
-  def run_steps(indices, x_all, y_all):
-    steps = tf.shape(indices)[0]
-
-    def body(i, loss_sum, correct, seen):
-      batch = indices[i]
-      y = tf.gather(y_all, batch)
-      loss, c = step(tf.gather(x_all, batch), y)
-      return i + 1, loss_sum + loss, correct + c, seen + tf.cast(tf.shape(y)[0], tf.float32)
-
-    zero = tf.constant(0.0)
-    _, loss_sum, correct, seen = tf.while_loop(lambda i, *_: i < steps, body,
-                                               (tf.constant(0), zero, zero, zero))
-    return loss_sum / tf.cast(steps, tf.float32), correct / seen
-
-  return run_steps
-
-
 class CompiledTraining:
   """A model with its optimizer, compiled train step, chunk loop and evaluation.
 
@@ -140,27 +81,17 @@ class CompiledTraining:
   def __init__(self, model: keras.Model, hp: TrainingHparams, eval_batch_size: int,
                jit_compile: bool):
     self.model = model
-    self.optimizer = make_optimizer(hp)
+    self.optimizer = train_steps.make_optimizer(hp)
     variables = model.trainable_variables
     self.optimizer.build(variables)  # slots must exist before the graph loop is traced
     optimizer = self.optimizer
-
-    def step(x, y):
-      with tf.GradientTape() as tape, masked_layers.pruned_entries_are_zero():
-        logits = model(x, training=True)
-        loss = tf.reduce_mean(
-            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-      correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), y),
-                                      tf.float32))
-      return loss, correct
-
+    step = train_steps.make_step(model, optimizer, variables, masked_layers.pruned_entries_are_zero)
     # autograph=False here and below: nothing in these functions branches on a tensor, and
     # converting the Keras and optimizer code they call took a second of every process's start.
-    self._run_steps = make_run_steps(step, jit_compile)
+    self._run_steps = train_steps.make_run_steps(step, jit_compile)
     self._quiet_load = jit_compile and xla_cache.active()
     self._shapes_run = set()  # (steps, training-set shape) already compiled or loaded here
-    self.evaluate = make_evaluate(model, eval_batch_size)
+    self.evaluate = train_steps.make_evaluate(model, eval_batch_size)
 
   def train_chunk(self, indices: np.ndarray, x_all: tf.Tensor, y_all: tf.Tensor):
     """One optimizer step per row of indices [steps, batch] (rows of x_all, y_all); returns
@@ -220,9 +151,10 @@ def train(compiled: CompiledTraining, data: TrainingData, hp: TrainingHparams, d
 
   def evaluate(iteration):
     """[val_loss, val_acc, test_loss, test_acc]; None where not evaluated (val without a
-    validation split; with lazy_test, test where nothing reads it). The early stop is the earliest minimum of validation loss, so it is always a new strict
-    minimum when evaluated: test is measured there, at iterations <= CURVE_ITERATIONS (Figure 3)
-    and at the end, which is all the summary and the figures read."""
+    validation split; with lazy_test, test where nothing reads it). The early stop is the
+    earliest minimum of validation loss, so it is always a new strict minimum when evaluated:
+    test is measured there, at iterations <= CURVE_ITERATIONS (Figure 3) and at the end, which
+    is all the summary and the figures read."""
     if not lazy_test:
       values = [float(v) for v in compiled.evaluate(eval_sets).numpy()]
       return [None, None, *values[2:]] if eval_sets[0] is None else values
