@@ -274,6 +274,8 @@ def _collect(ray, ref, task: Task, args, status: Status, failed: List[str]) -> N
         f'early-stop it {s["early_stop_iteration"]}  test acc @es '
         f'{100 * s["test_accuracy_at_early_stop"]:.2f}%  {result["seconds"]:.0f}s on '
         f'{result["host"]}', flush=True)
+  for note in result.get('notes', []):  # e.g. 'level 3: resuming at iteration 24000 ...'
+    print(f'  {note}', flush=True)
   record(args.output_dir, dict(row, status='done', percent_remaining=s['percent_remaining'],
                                early_stop_iteration=s['early_stop_iteration'],
                                test_accuracy_at_early_stop=s['test_accuracy_at_early_stop']))

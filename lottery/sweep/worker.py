@@ -9,6 +9,8 @@ checksum-verified from the usual sources if missing), never sent.
 """
 
 import collections
+import contextlib
+import io
 import os
 import shutil
 import socket
@@ -70,11 +72,12 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
   """Runs one level of `procedure` for the described trial; returns its files or its error.
 
   Returns:
-    dict(files=Files of the level's run dir, summary, seconds, node, host, pid) on
-    success, or dict(error=one line, ...) when the level cannot run (a bad input
-    file, a missing dataset). Paths in the error name `output_dir_label`, the
-    driver's output dir, not the scratch dir. checkpoint_root: the driver's output dir as an
-    absolute path, where the level's checkpoint goes if this node sees it (None: nowhere).
+    dict(files=Files of the level's run dir, summary, notes=the lines the level printed,
+    seconds, node, host, pid) on success, or dict(error=one line, ...) when the level cannot
+    run (a bad input file, a missing dataset). Paths in the error and notes name
+    `output_dir_label`, the driver's output dir, not the scratch dir. checkpoint_root: the
+    driver's output dir as an absolute path, where the level's checkpoint goes if this node
+    sees it (None: nowhere).
   """
   begin = time.time()
   record = dict(host=socket.gethostname(), pid=os.getpid(), node=_node_id())
@@ -97,18 +100,24 @@ def run_task(flat_desc: dict, procedure: str, level: int, inputs: Files,
     # one of another run is ignored. Where that dir is not on this node (a cluster without a
     # shared filesystem) no checkpoint is kept: interrupted levels restart, as before.
     keep = checkpoint_root is not None and os.path.isdir(checkpoint_root)
+    # What the level prints (a checkpoint it resumes from or ignores) goes back with the
+    # result: the driver shows it under the task's line (Ray does not forward worker output).
+    printed = io.StringIO()
     try:
-      summaries = levels.run(proc, desc, _data(desc, network, data_dir), network, scratch,
-                             [level], source_name='lottery', show_progress=False,
-                             checkpoint_root=checkpoint_root, checkpoints_on=keep)
+      with contextlib.redirect_stdout(printed):
+        summaries = levels.run(proc, desc, _data(desc, network, data_dir), network, scratch,
+                               [level], source_name='lottery', show_progress=False,
+                               checkpoint_root=checkpoint_root, checkpoints_on=keep)
     except (NpzError, DatasetError, procedures.MissingSourceError, hparams.HparamsError,
             reference_format.FormatError) as e:  # FormatError: an --initial_weights file
       return dict(record, error=str(e).replace(scratch, output_dir_label),
                   seconds=time.time() - begin)
     run_dir = os.path.join(scratch, f'trial{desc.trial}', str(level),
                            proc.experiment_name(desc))
+    notes = [line.replace(scratch, output_dir_label)
+             for line in printed.getvalue().splitlines() if line.strip()]
     return dict(record, files=read_tree(run_dir, scratch), summary=summaries[0],
-                seconds=time.time() - begin)
+                notes=notes, seconds=time.time() - begin)
   finally:
     shutil.rmtree(scratch, ignore_errors=True)
 
