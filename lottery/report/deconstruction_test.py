@@ -12,6 +12,7 @@ from foundations import experiment
 from lottery.report import deconstruction
 from lottery.report import deconstruction_claims as dc
 from lottery.testing import tiny_run
+from lottery.testing.report_checks import cell, files
 
 TRIALS = (1, 2)
 DESIGN = dc.Design(criteria=('magnitude_increase', 'random'), criteria_levels=(1, 2),
@@ -66,21 +67,6 @@ def evidence_root() -> str:
 def summaries(name: str, level: int):
   return [experiment.LevelStore(os.path.join(evidence_root(), 'lenet_mnist'), t, name)
           .load_summary(level) for t in TRIALS]
-
-
-def cell(values, scale=100.0, digits=2) -> str:
-  values = [v * scale for v in values]
-  return (f'{sum(values) / len(values):.{digits}f} [{min(values):.{digits}f}, '
-          f'{max(values):.{digits}f}]')
-
-
-def files(directory: str) -> dict:
-  out = {}
-  for base, _, names in os.walk(directory):
-    for name in names:
-      with open(os.path.join(base, name), 'rb') as f:
-        out[os.path.relpath(os.path.join(base, name), directory)] = f.read()
-  return out
 
 
 class DeconstructionReportTest(tf.test.TestCase):

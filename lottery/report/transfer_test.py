@@ -15,6 +15,7 @@ from lottery import procedures
 from lottery.report import transfer
 from lottery.report import transfer_doc
 from lottery.testing import tiny_run
+from lottery.testing.report_checks import cell, files
 
 TRIALS, LEVEL, STARTS = (1, 2), 2, ('source_init', 'reinit')
 SEEDS = {'a': 0, 'b': 10}  # two "datasets": the same tiny data, different draws
@@ -56,22 +57,6 @@ def evidence_root() -> str:
 def summaries(directory: str, experiment_name: str, level: int):
   return [experiment.LevelStore(os.path.join(evidence_root(), directory), t, experiment_name)
           .load_summary(level) for t in TRIALS]
-
-
-def cell(values, scale=100.0, digits=2) -> str:
-  values = [v * scale for v in values]
-  return (f'{sum(values) / len(values):.{digits}f} [{min(values):.{digits}f}, '
-          f'{max(values):.{digits}f}]')
-
-
-def files(directory: str) -> dict:
-  """name -> bytes of the folder's files (not its sub-folders)."""
-  out = {}
-  for name in sorted(os.listdir(directory)):
-    if os.path.isfile(os.path.join(directory, name)):
-      with open(os.path.join(directory, name), 'rb') as f:
-        out[name] = f.read()
-  return out
 
 
 def run_rows(text: str):
