@@ -125,8 +125,9 @@ def versus_table(rows: List[Row], a: str = 'lottery', b: str = 'gmp') -> str:
            for ra in [find(rows, a, rb.percent_remaining, tolerance=0.05)] if ra]
   if not pairs:
     return ''
-  lines = [f'| Pm (%) | trials {a}/{b} | {a} @ early stop | {b} @ early stop | diff (pp) | '
-           f'{a} @ end | {b} @ end | diff (pp) |', '|---:|---:|---:|---:|---:|---:|---:|---:|']
+  diff = f'{a} − {b} (pp)'  # the sign says which is better
+  lines = [f'| Pm (%) | trials {a}/{b} | {a} @ early stop | {b} @ early stop | {diff} | '
+           f'{a} @ end | {b} @ end | {diff} |', '|---:|---:|---:|---:|---:|---:|---:|---:|']
   for ra, rb in sorted(pairs, key=lambda p: -p[1].percent_remaining):
     es = (ra.accuracy_at_early_stop.mean - rb.accuracy_at_early_stop.mean) * 100
     end = (ra.final_accuracy.mean - rb.final_accuracy.mean) * 100

@@ -111,6 +111,8 @@ class AnalyzeTest(tf.test.TestCase):
       return aggregate.Row(experiment, 1, pm, 1, aggregate.Stat.of([100]), stat, stat)
     rows = [row('lottery', 80.0, 0.98), row('lottery', 64.0, 0.97), row('gmp', 64.0, 0.9625),
             row('gmp', 10.0, 0.9)]
+    header = aggregate.versus_table(rows).splitlines()[0]
+    self.assertEqual(header.count('| lottery − gmp (pp) |'), 2)  # the sign's meaning, twice
     self.assertEqual(aggregate.versus_table(rows).splitlines()[2:],
                      ['| 64.0 | 1/1 | 97.00 | 96.25 | +0.75 | 97.00 | 96.25 | +0.75 |'])
     self.assertEqual(aggregate.versus_table(rows[:2]), '')
