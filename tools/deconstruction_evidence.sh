@@ -12,8 +12,10 @@
 #      the lottery run (it draws the same theta_0 from the trial's seed), but its report
 #      compares it with the tickets at equal Pm: the lottery run's trials 4-5 (levels 0-15,
 #      32 level-runs) are added so that both have the same 5 trials.
-# Then `python -m lottery report_deconstruction` rewrites DECONSTRUCTION.md and results/deconstruction
-# from what has finished. Rerun the same command after any interruption: finished level-runs are kept. One worker
+# Then `python -m lottery report_deconstruction` writes a preview of DECONSTRUCTION.md and
+# results/deconstruction from what has finished into ROOT/reports (never into this checkout: a
+# changed tracked file would make the sweeps record this code version as '-dirty'); the committed
+# copies are made in a checkout with --evidence_root=ROOT and the default paths. Rerun the same command after any interruption: finished level-runs are kept. One worker
 # (one core) by default: WORKERS=N runs N level-runs at once. SWEEP_FLAGS are added to every
 # sweep (e.g. SWEEP_FLAGS=--dry_run prints the task counts and runs nothing).
 #
@@ -35,4 +37,4 @@ sweep --trials=3 --noanalyze --control_levels=3,7,12,15 \
   --procedures=reinit,kept_reshuffle,kept_signed_reinit,kept_signed_reshuffle,kept_signed_constant,kept_rand_signed_constant,pruned_freeze_init,pruned_freeze_init_zero_mask
 sweep --trials=5 --control_levels=3,7,12,15 --procedures=lottery,gmp
 "$PY" -m lottery report_deconstruction --evidence_root="$ROOT" \
-  --results_dir=results/deconstruction --report=DECONSTRUCTION.md
+  --results_dir="$ROOT/reports/results/deconstruction" --report="$ROOT/reports/DECONSTRUCTION.md"

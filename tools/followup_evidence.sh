@@ -10,6 +10,8 @@
 #   4. Deconstructing lottery tickets (tools/deconstruction_evidence.sh: 364 level-runs);
 #   5. learned supermasks (theta_0, signed constants, and with dynamic weight rescaling), trials
 #      1-3 (9 runs of 440,000 steps, about 31 min each).
+# Reports are previews in ROOT/reports; the committed ones are written in a checkout by
+# `python -m lottery report_deconstruction|report_transfer --evidence_root=ROOT`.
 # One worker (one core) by default, so the other core stays free: WORKERS=N to change it.
 # A level of 50,000 iterations takes about 2 min on an idle core of the 2-core development machine.
 #
@@ -38,4 +40,4 @@ tools/deconstruction_evidence.sh "$ROOT"
   --procedures=supermask_learned,supermask_learned_signed,supermask_learned_signed_rescaled \
   --output_dir="$ROOT/lenet_mnist"
 "$PY" -m lottery report_deconstruction --evidence_root="$ROOT" \
-  --results_dir=results/deconstruction --report=DECONSTRUCTION.md
+  --results_dir="$ROOT/reports/results/deconstruction" --report="$ROOT/reports/DECONSTRUCTION.md"
