@@ -95,12 +95,17 @@ def learned_figure(learned, cells, by_weights: Dict[str, Tuple[str, str, int]],
     present += list(pm)
   markers = {'supermask_learned': 'o', 'supermask_learned_signed': 's',
              'supermask_learned_signed_rescaled': '^'}
+  # A learned mask takes its weights' colour, so each sits against its own curve.
+  marker_colors = {'supermask_learned': colors['init'],
+                   'supermask_learned_signed': colors['signed_constant'],
+                   'supermask_learned_signed_rescaled': 'darkred'}
   for variant, _, s in learned:
     keep, acc = s['keep_probability_percent'], s['sampled_mask_test_accuracy_mean']
     ax.errorbar([keep.mean], [100 * acc.mean],
                 yerr=[[100 * (acc.mean - acc.min)], [100 * (acc.max - acc.mean)]],
                 xerr=[[keep.mean - keep.min], [keep.max - keep.mean]], fmt=markers[variant],
-                color='black', capsize=3, label=f'learned: {variant}')
+                color=marker_colors[variant], markeredgecolor='black', capsize=3,
+                label=f'learned: {variant}')
     present.append(keep.mean)
   figures.pm_axis(ax, sorted({round(float(p), 1) for p in present}, reverse=True),
                   'test accuracy (%)')
