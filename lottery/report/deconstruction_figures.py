@@ -93,18 +93,16 @@ def learned_figure(learned, cells, by_weights: Dict[str, Tuple[str, str, int]],
             label=f'at initialisation: {criterion}, {WEIGHTS[weights].split(" (")[0]}')
     ax.fill_between(pm, low, high, color=colors.get(weights, 'grey'), alpha=0.12)
     present += list(pm)
-  markers = {'supermask_learned': 'o', 'supermask_learned_signed': 's',
-             'supermask_learned_signed_rescaled': '^'}
-  # A learned mask takes its weights' colour, so each sits against its own curve.
-  marker_colors = {'supermask_learned': colors['init'],
-                   'supermask_learned_signed': colors['signed_constant'],
-                   'supermask_learned_signed_rescaled': 'darkred'}
+  # (marker, colour): a learned mask takes its weights' colour, so each sits against its curve.
+  styles = {'supermask_learned': ('o', colors['init']),
+            'supermask_learned_signed': ('s', colors['signed_constant']),
+            'supermask_learned_signed_rescaled': ('^', 'darkred')}
   for variant, _, s in learned:
     keep, acc = s['keep_probability_percent'], s['sampled_mask_test_accuracy_mean']
     ax.errorbar([keep.mean], [100 * acc.mean],
                 yerr=[[100 * (acc.mean - acc.min)], [100 * (acc.max - acc.mean)]],
-                xerr=[[keep.mean - keep.min], [keep.max - keep.mean]], fmt=markers[variant],
-                color=marker_colors[variant], markeredgecolor='black', capsize=3,
+                xerr=[[keep.mean - keep.min], [keep.max - keep.mean]], fmt=styles[variant][0],
+                color=styles[variant][1], markeredgecolor='black', capsize=3,
                 label=f'learned: {variant}')
     present.append(keep.mean)
   figures.pm_axis(ax, sorted({round(float(p), 1) for p in present}, reverse=True),
